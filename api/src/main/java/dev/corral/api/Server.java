@@ -1,0 +1,22 @@
+package dev.corral.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /1.0}: server information, as Incus's {@code api.Server}. */
+@JsonPropertyOrder({"config", "api_extensions", "api_status", "api_version", "auth", "public", "auth_methods",
+        "auth_user_name", "auth_user_method", "environment"})
+public record Server(
+        Map<String, String> config,
+        @JsonProperty("api_extensions") List<String> apiExtensions,
+        @JsonProperty("api_status") String apiStatus,
+        @JsonProperty("api_version") String apiVersion,
+        String auth,
+        @JsonProperty("public") boolean isPublic,
+        @JsonProperty("auth_methods") List<String> authMethods,
+        @JsonProperty("auth_user_name") String authUserName,
+        @JsonProperty("auth_user_method") String authUserMethod,
+        ServerEnvironment environment) {
+}

@@ -1,0 +1,130 @@
+package dev.corral.daemon;
+
+import dev.corral.daemon.events.EventsEndpoint;
+import dev.corral.daemon.events.Lifecycle;
+import dev.corral.daemon.http.ApiRouter;
+import dev.corral.daemon.http.Endpoint;
+import dev.corral.daemon.operations.OperationsEndpoint;
+import dev.corral.daemon.projects.ProjectsEndpoint;
+import dev.corral.daemon.server.HostInfo;
+import dev.corral.daemon.server.ServerConfig;
+import dev.corral.daemon.server.ServerEndpoint;
+import dev.corral.daemon.state.SqliteStateStore;
+import dev.corral.daemon.state.StateStore;
+import dev.corral.daemon.testing.TestHooksEndpoint;
+import dev.corral.operations.EventBus;
+import dev.corral.operations.OperationRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the daemon together and owns everything it starts; {@link #close()} stops it all. */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    /** Finished operations stay visible this long, as in Incus. */
+    private static final Duration OPERATION_RETENTION = Duration.ofSeconds(5);
+    private static final int MAX_RUNNING_OPERATIONS = 256;
+
+    private final DaemonConfig config;
+    private final StateStore store;
+    private final Vertx vertx;
+    private final ExecutorService operationWorkers;
+    private final ScheduledExecutorService timers;
+    private HttpServer unixServer;
+
+    private Daemon(DaemonConfig config, StateStore store, Vertx vertx) {
+        this.config = config;
+        this.store = store;
+        this.vertx = vertx;
+        this.operationWorkers = new ThreadPoolExecutor(0, MAX_RUNNING_OPERATIONS, 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), named("corral-operation"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(named("corral-timer"));
+    }
+
+    /** Starts the daemon; returns once it answers on its socket. */
+    public static Daemon start(DaemonConfig config) throws Exception {
+        Files.createDirectories(config.dir());
+        Files.setPosixFilePermissions(config.dir(), PosixFilePermissions.fromString("rwx--x--x"));
+        StateStore store = SqliteStateStore.open(config.database());
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+        Daemon daemon = new Daemon(config, store, vertx);
+        try {
+            if (!vertx.isNativeTransportEnabled()) {
+                throw new IllegalStateException("the native epoll transport is unavailable: "
+                        + vertx.unavailableNativeTransportCause());
+            }
+            daemon.listen();
+            return daemon;
+        } catch (Exception | Error e) {
+            daemon.close();
+            throw e;
+        }
+    }
+
+    private void listen() throws Exception {
+        EventBus events = new EventBus();
+        OperationRegistry operations = new OperationRegistry(operationWorkers, timers, events, OPERATION_RETENTION);
+        Lifecycle lifecycle = new Lifecycle(events);
+        List<Endpoint> endpoints = new ArrayList<>(List.of(
+                new ServerEndpoint(new ServerConfig(store), lifecycle, HostInfo.read()),
+                new ProjectsEndpoint(store),
+                new OperationsEndpoint(operations),
+                new EventsEndpoint(events, store)));
+        if (config.testHooks()) {
+            LOG.warn("test hooks are enabled (CORRAL_TEST_HOOKS=1): never do this in production");
+            endpoints.add(new TestHooksEndpoint(operations));
+        }
+        unixServer = UnixListener.listen(vertx, ApiRouter.build(vertx, endpoints, events), config.socket(),
+                config.socketGroup()).await();
+        LOG.info("listening on {}", config.socket());
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (unixServer != null) {
+                unixServer.close().await(5, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warn("cannot close the unix listener cleanly", e);
+        }
+        try {
+            vertx.close().await(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("cannot stop Vert.x cleanly", e);
+        }
+        operationWorkers.shutdownNow();
+        timers.shutdownNow();
+        store.close();
+        try {
+            Files.deleteIfExists(config.socket());
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot remove {}", config.socket(), e);
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,83 @@
+package dev.corral.daemon.server;
+
+import dev.corral.api.ApiException;
+import dev.corral.daemon.state.StateStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The server configuration: validated, persisted in the state store, and kept in memory so that reads cost nothing.
+ * Writes block (they reach the database): call {@link #update} from a worker thread.
+ */
+public final class ServerConfig {
+
+    private final StateStore store;
+    private volatile Map<String, String> current;
+
+    public ServerConfig(StateStore store) {
+        this.store = store;
+        this.current = Map.copyOf(store.serverConfig());
+    }
+
+    public Map<String, String> current() {
+        return current;
+    }
+
+    /** The ETag of the writable server state, as sent with {@code GET /1.0} and checked on {@code PUT}. */
+    public String etag() {
+        return etag(current);
+    }
+
+    /**
+     * Applies a PUT ({@code replace}: the request is the whole new config) or a PATCH (the request's keys are set,
+     * an empty or null value unsets). Everything is validated before anything is stored. Returns true if the
+     * config changed (an unchanged config is not written again).
+     */
+    public synchronized boolean update(Map<String, Object> requested, boolean replace, String ifMatch) {
+        if (ifMatch != null && !ifMatch.equals(etag())) {
+            throw ApiException.preconditionFailed("ETag doesn't match");
+        }
+        Map<String, String> next = new TreeMap<>(replace ? Map.of() : current);
+        if (requested != null) {
+            for (Map.Entry<String, Object> entry : requested.entrySet()) {
+                String key = entry.getKey();
+                Object value = entry.getValue();
+                if (value != null && !(value instanceof String)) {
+                    throw ApiException.badRequest("cannot set '" + key + "': the value must be a string");
+                }
+                String text = value == null ? "" : (String) value;
+                ServerConfigKeys.validate(key, text);
+                if (text.isEmpty()) {
+                    next.remove(key);
+                } else {
+                    next.put(key, text);
+                }
+            }
+        }
+        if (next.equals(current)) {
+            return false;
+        }
+        store.replaceServerConfig(next);
+        current = Map.copyOf(next);
+        return true;
+    }
+
+    private static String etag(Map<String, String> config) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, String> entry : new TreeMap<>(config).entrySet()) {
+                sha.update(entry.getKey().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(entry.getValue().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

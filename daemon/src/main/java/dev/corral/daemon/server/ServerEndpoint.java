@@ -1,0 +1,66 @@
+package dev.corral.daemon.server;
+
+import dev.corral.api.Server;
+import dev.corral.api.ServerEnvironment;
+import dev.corral.api.ServerPut;
+import dev.corral.daemon.events.Lifecycle;
+import dev.corral.daemon.http.Access;
+import dev.corral.daemon.http.ApiResponse;
+import dev.corral.daemon.http.Endpoint;
+import dev.corral.daemon.http.Request;
+import dev.corral.daemon.http.Route;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /} and {@code /1.0}: server information and server configuration. */
+public final class ServerEndpoint implements Endpoint {
+
+    private static final String VERSION = "0.1.0";
+
+    private final ServerConfig config;
+    private final Lifecycle lifecycle;
+    private final HostInfo host;
+
+    public ServerEndpoint(ServerConfig config, Lifecycle lifecycle, HostInfo host) {
+        this.config = config;
+        this.lifecycle = lifecycle;
+        this.host = host;
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(
+                Route.get("/", Access.PUBLIC, request -> Future.succeededFuture(ApiResponse.sync(List.of("/1.0")))),
+                Route.get("/1.0", Access.PUBLIC, this::get),
+                Route.put("/1.0", Access.TRUSTED, request -> update(request, true)),
+                Route.patch("/1.0", Access.TRUSTED, request -> update(request, false)));
+    }
+
+    private Future<ApiResponse> get(Request request) {
+        if (!request.caller().trusted()) {
+            return Future.succeededFuture(ApiResponse.sync(new Server(null, ApiExtensions.ALL, "stable", "1.0",
+                    "untrusted", false, List.of("tls"), null, null, null)));
+        }
+        Server server = new Server(config.current(), ApiExtensions.ALL, "stable", "1.0", "trusted", false,
+                List.of("tls"), request.caller().username(), request.caller().protocol(), environment());
+        return Future.succeededFuture(new ApiResponse.Sync(server, config.etag()));
+    }
+
+    private ServerEnvironment environment() {
+        return new ServerEnvironment(List.of(), host.architectures(), "", "", "", "", "", "Linux",
+                host.architecture(), Map.of(), host.kernelVersion(), Map.of(), host.osName(), host.osVersion(),
+                "default", "corral", false, "full-mesh", host.hostname(), ProcessHandle.current().pid(), VERSION,
+                "", "", List.of());
+    }
+
+    private Future<ApiResponse> update(Request request, boolean replace) {
+        ServerPut put = request.body(ServerPut.class);
+        String ifMatch = request.ifMatch();
+        return request.blocking(() -> config.update(put.config(), replace, ifMatch)).map(changed -> {
+            // Announced on every accepted update, changed or not, as Incus does.
+            lifecycle.emit("config-updated", "/1.0", "default", request.caller().requestor(), null);
+            return ApiResponse.empty();
+        });
+    }
+}
