@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, what Corral needs to build, run and be tested. Idempotent; needs root.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+# What corrald and its build need, from bookworm.
+packages=(openjdk-17-jdk-headless maven curl jq)
+# What the tests drive corrald with, from bookworm-backports: the real incus CLI.
+backports=(incus-client)
+
+missing=()
+for p in "${packages[@]}" "${backports[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+export DEBIAN_FRONTEND=noninteractive
+bash "$here/enable-backports.sh"
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${packages[@]}"
+apt-get install -y -q --no-install-recommends -t bookworm-backports "${backports[@]}"
