@@ -3,8 +3,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-# What corrald and its build need, from bookworm.
-packages=(openjdk-17-jdk-headless maven curl jq)
+# What corrald and its build need, from bookworm, and the lxc 5.0 CLI the tests also drive.
+packages=(openjdk-17-jdk-headless maven curl jq lxd-client)
 # What the tests drive corrald with, from bookworm-backports: the real incus CLI.
 backports=(incus-client)
 
