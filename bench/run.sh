@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# On-demand benchmarks: Corral's request throughput and latency side by side with a real Incus, then
+# Corral's start-up time. Never run by the Maven build. See bench/README.md for how to read the output.
+set -euo pipefail
+
+usage() {
+    cat <<'EOF'
+usage: bench/run.sh [options]
+  --duration S      measured seconds per target (default 10)
+  --warmup S        warm-up seconds per target, not measured (default 2)
+  --concurrency N   keep-alive connections, one request in flight each (default 8)
+  --path P          request path (default /1.0)
+  --runs N          start-up runs (default 5)
+  --no-build        use what is already built instead of `mvn -DskipTests package`
+  --no-startup      skip the start-up benchmark
+  -h, --help        this text
+environment: INCUS_SOCKET (default /var/lib/incus/unix.socket),
+             CORRALD (default packaging/target/corral/bin/corrald)
+EOF
+}
+
+DURATION=10
+WARMUP=2
+CONCURRENCY=8
+REQ_PATH=/1.0
+RUNS=5
+BUILD=1
+STARTUP=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --duration) DURATION=${2:?--duration needs a value}; shift 2 ;;
+        --warmup) WARMUP=${2:?--warmup needs a value}; shift 2 ;;
+        --concurrency) CONCURRENCY=${2:?--concurrency needs a value}; shift 2 ;;
+        --path) REQ_PATH=${2:?--path needs a value}; shift 2 ;;
+        --runs) RUNS=${2:?--runs needs a value}; shift 2 ;;
+        --no-build) BUILD=0; shift ;;
+        --no-startup) STARTUP=0; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+for tool in curl setsid ps; do
+    command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 2; }
+done
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CORRALD=${CORRALD:-$ROOT/packaging/target/corral/bin/corrald}
+INCUS_SOCKET=${INCUS_SOCKET:-/var/lib/incus/unix.socket}
+INCUSD=/usr/libexec/incus/incusd
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+WORK=$(mktemp -d /tmp/corral-bench.XXXXXX)   # results and daemon logs
+CORRAL_DIR=""
+CORRAL_PID=""
+INCUS_PID=""
+STATUS=0
+
+log() { printf '== %s\n' "$*"; }
+
+# True while a process of session $1 is running. Zombies do not count: the leader stays one until reaped.
+session_alive() {
+    # shellcheck disable=SC2009  # pgrep counts zombies as alive; ps shows their state.
+    ps -o stat= -s "$1" 2>/dev/null | grep -qv '^Z'
+}
+
+# Stops a session we started with setsid: SIGTERM, then SIGKILL after $3 seconds.
+stop_group() {
+    local pid=$1 name=$2 grace=$3 i
+    kill -TERM -- "-$pid" 2>/dev/null || return 0
+    for ((i = 0; i < grace * 10; i++)); do
+        session_alive "$pid" || break
+        sleep 0.1
+    done
+    if session_alive "$pid"; then
+        echo "$name (pid $pid) ignored SIGTERM for ${grace}s: killing it" >&2
+        kill -KILL -- "-$pid" 2>/dev/null || true
+    fi
+    # Reap it; its exit status after a signal is expected to be non-zero.
+    wait "$pid" 2>/dev/null || true
+}
+
+# shellcheck disable=SC2317  # called through the EXIT trap
+cleanup() {
+    local rc=$?
+    if [ -n "$CORRAL_PID" ]; then stop_group "$CORRAL_PID" corrald 5; fi
+    if [ -n "$INCUS_PID" ]; then
+        log "stopping the incusd this script started"
+        stop_group "$INCUS_PID" incusd 30
+    fi
+    if [ -n "$CORRAL_DIR" ]; then rm -rf -- "$CORRAL_DIR"; fi
+    rm -rf -- "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# True when GET / on the socket answers HTTP 200.
+answers() {
+    [ -S "$1" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 --unix-socket "$1" http://localhost/)" = 200 ]
+}
+
+# Waits up to $2 seconds for the socket to answer; gives up early if process $3 died. $4 is its log.
+wait_for() {
+    local socket=$1 seconds=$2 pid=$3 logfile=$4 i
+    for ((i = 0; i < seconds * 10; i++)); do
+        if answers "$socket"; then return 0; fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "the daemon exited before answering on $socket; last lines of its log:" >&2
+            tail -n 30 "$logfile" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    echo "no answer on $socket after ${seconds}s; last lines of the log:" >&2
+    tail -n 30 "$logfile" >&2
+    return 1
+}
+
+# Runs RequestBench against one socket; the figures land in $WORK/<label>.txt.
+request_bench() {
+    local label=$1 socket=$2
+    log "RequestBench: $label"
+    "$JAVA" -cp "$CP" dev.corral.bench.RequestBench --socket "$socket" --label "$label" --path "$REQ_PATH" \
+        --concurrency "$CONCURRENCY" --warmup "$WARMUP" --duration "$DURATION" --result-file "$WORK/$label.txt"
+}
+
+kv() { sed -n "s/^$2=//p" "$WORK/$1.txt" 2>/dev/null; }
+
+row() {
+    local label=$1
+    if [ -s "$WORK/$label.txt" ]; then
+        printf '%-8s %10s %9s %9s %9s %9s %7s %8s %7s\n' "$label" "$(kv "$label" rps)" "$(kv "$label" p50_ms)" \
+            "$(kv "$label" p90_ms)" "$(kv "$label" p99_ms)" "$(kv "$label" max_ms)" "$(kv "$label" errors)" \
+            "$(kv "$label" body_bytes)" "$(kv "$label" client_cores)"
+    else
+        printf '%-8s %10s\n' "$label" "not run"
+    fi
+}
+
+# a / b with 2 decimals, or n/a when either is missing or b is zero.
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
+}
+
+if [ "$BUILD" = 1 ]; then
+    log "building (mvn -B -q -DskipTests package)"
+    (cd "$ROOT" && mvn -B -q -DskipTests package)
+fi
+BENCH_JAR=""
+for jar in "$ROOT"/bench/target/corral-bench-*.jar; do
+    if [ -f "$jar" ]; then BENCH_JAR=$jar; break; fi
+done
+if [ -z "$BENCH_JAR" ]; then
+    echo "run.sh: bench/target/corral-bench-*.jar is missing; run without --no-build" >&2
+    exit 2
+fi
+CP="$BENCH_JAR:$ROOT/bench/target/lib/*"
+
+log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other work skews the figures)"
+log "settings: GET $REQ_PATH, concurrency $CONCURRENCY, warm-up ${WARMUP}s, measured ${DURATION}s per target"
+
+# --- Corral ---------------------------------------------------------------------------------------------
+if [ -x "$CORRALD" ]; then
+    CORRAL_DIR=$(mktemp -d /tmp/corral-dir.XXXXXX)
+    log "starting corrald with CORRAL_DIR=$CORRAL_DIR"
+    CORRAL_DIR="$CORRAL_DIR" setsid "$CORRALD" >"$WORK/corrald.log" 2>&1 </dev/null &
+    CORRAL_PID=$!
+    if wait_for "$CORRAL_DIR/unix.socket" 60 "$CORRAL_PID" "$WORK/corrald.log"; then
+        request_bench corral "$CORRAL_DIR/unix.socket" || STATUS=1
+    else
+        STATUS=1
+    fi
+    # Stop it now so an idle JVM does not compete with Incus for the CPU.
+    stop_group "$CORRAL_PID" corrald 5
+    CORRAL_PID=""
+else
+    echo "run.sh: $CORRALD not found: Corral skipped (build the packaging module)" >&2
+    STATUS=2
+fi
+
+# --- Incus ----------------------------------------------------------------------------------------------
+INCUS_UP=0
+if answers "$INCUS_SOCKET"; then
+    INCUS_UP=1
+elif [ -x "$INCUSD" ] && [ "$INCUS_SOCKET" = /var/lib/incus/unix.socket ]; then
+    log "starting $INCUSD --group root (stopped again at the end)"
+    setsid "$INCUSD" --group root >"$WORK/incusd.log" 2>&1 </dev/null &
+    INCUS_PID=$!
+    if wait_for "$INCUS_SOCKET" 60 "$INCUS_PID" "$WORK/incusd.log"; then INCUS_UP=1; fi
+fi
+if [ "$INCUS_UP" = 1 ]; then
+    request_bench incus "$INCUS_SOCKET" || STATUS=1
+else
+    echo "run.sh: no Incus answering on $INCUS_SOCKET: Incus skipped" >&2
+fi
+
+# --- Side by side ---------------------------------------------------------------------------------------
+echo
+printf '%-8s %10s %9s %9s %9s %9s %7s %8s %7s\n' target req/s 'p50 ms' 'p90 ms' 'p99 ms' 'max ms' errors bytes 'cli cpu'
+row corral
+row incus
+echo "corral/incus  p99 ratio $(ratio "$(kv corral p99_ms)" "$(kv incus p99_ms)") (lower is better)," \
+    "req/s ratio $(ratio "$(kv corral rps)" "$(kv incus rps)") (higher is better)"
+echo
+
+# --- Start-up -------------------------------------------------------------------------------------------
+if [ "$STARTUP" = 1 ] && [ -x "$CORRALD" ]; then
+    log "StartupBench: corrald, $RUNS runs"
+    "$JAVA" -cp "$CP" dev.corral.bench.StartupBench --runs "$RUNS" -- "$CORRALD" || STATUS=1
+fi
+exit "$STATUS"

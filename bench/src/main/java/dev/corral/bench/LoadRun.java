@@ -1,0 +1,75 @@
+package dev.corral.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a warm-up phase then a measured phase with {@code concurrency} closed-loop workers, and merges what
+ * they measured. Never outlives its deadlines by more than a short grace: a worker still stuck past it
+ * (a server that stopped answering) is interrupted, which closes its socket.
+ */
+final class LoadRun {
+
+    /** How long past the last deadline a worker may take to finish its in-flight request. */
+    private static final Duration GRACE = Duration.ofSeconds(10);
+
+    private LoadRun() {
+    }
+
+    static LoadResult run(BenchOptions o) throws InterruptedException {
+        HttpRequest request = HttpRequest.of(o.method(), o.path(), o.body());
+        long now = System.nanoTime();
+        Budget warmUp = new Budget(now, now + o.warmUp().toNanos(), Long.MAX_VALUE);
+        long measuredStart = warmUp.deadlineNanos();
+        Budget measured = o.requests() > 0
+                ? new Budget(measuredStart, measuredStart + o.maxTime().toNanos(), o.requests())
+                : new Budget(measuredStart, measuredStart + o.duration().toNanos(), Long.MAX_VALUE);
+
+        List<Worker> workers = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < o.concurrency(); i++) {
+            Worker w = new Worker(o.socket(), request, List.of(warmUp, measured));
+            Thread t = new Thread(w, "bench-worker-" + i);
+            t.setDaemon(true);
+            workers.add(w);
+            threads.add(t);
+            t.start();
+        }
+        joinAll(threads, measured.deadlineNanos() + GRACE.toNanos());
+
+        List<PhaseStats> measuredStats = new ArrayList<>();
+        for (Worker w : workers) {
+            if (w.stats().size() < 2) {
+                // Only an unexpected RuntimeException ends a worker early; its stack trace is already printed.
+                throw new IllegalStateException("a worker died before the measured phase");
+            }
+            measuredStats.add(w.stats().get(1));
+        }
+        return LoadResult.merge(measuredStats, measuredStart);
+    }
+
+    private static void joinAll(List<Thread> threads, long hardDeadlineNanos) throws InterruptedException {
+        for (Thread t : threads) {
+            long leftMillis = Math.max(1, (hardDeadlineNanos - System.nanoTime()) / 1_000_000);
+            t.join(leftMillis);
+        }
+        boolean stuck = false;
+        for (Thread t : threads) {
+            if (t.isAlive()) {
+                stuck = true;
+                t.interrupt();
+            }
+        }
+        if (!stuck) {
+            return;
+        }
+        for (Thread t : threads) {
+            t.join(GRACE.toMillis());
+            if (t.isAlive()) {
+                throw new IllegalStateException(t.getName() + " did not stop after being interrupted");
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.corral.bench;
+
+import java.io.IOException;
+
+/**
+ * Load generator: keeps {@code --concurrency} keep-alive HTTP/1.1 connections to a unix socket busy with
+ * one request each, then prints throughput, latency percentiles and errors.
+ *
+ * <p>Exit status: 0 when at least one response came back, 1 when none did, 2 on bad arguments.
+ */
+public final class RequestBench {
+
+    private RequestBench() {
+    }
+
+    public static void main(String[] argv) throws InterruptedException, IOException {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(argv);
+        } catch (IllegalArgumentException e) {
+            System.err.println("RequestBench: " + e.getMessage());
+            System.err.print(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        LoadResult result = LoadRun.run(options);
+        System.out.print(Report.human(options, result));
+        Report.writeKeyValues(options, result);
+        if (result.responses() == 0) {
+            System.exit(1);
+        }
+    }
+}
