@@ -23,7 +23,16 @@ final class Migrations {
                             + " ('default', 'features.networks.zones', 'true'),"
                             + " ('default', 'features.profiles', 'true'),"
                             + " ('default', 'features.storage.buckets', 'true'),"
-                            + " ('default', 'features.storage.volumes', 'true')"));
+                            + " ('default', 'features.storage.volumes', 'true')"),
+            // 2: the objects of instances and their images, storage and profiles, as JSON documents.
+            documentTables("storage_pools", "profiles", "images", "image_aliases", "instances"));
+
+    private static List<String> documentTables(String... tables) {
+        return java.util.Arrays.stream(tables)
+                .map(table -> "CREATE TABLE " + table + " (project TEXT NOT NULL, name TEXT NOT NULL,"
+                        + " doc TEXT NOT NULL, PRIMARY KEY (project, name))")
+                .toList();
+    }
 
     private Migrations() {
     }

@@ -1,5 +1,8 @@
 package dev.corral.daemon.state;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,6 +24,11 @@ import java.util.TreeMap;
  * object's monitor: SQLite allows one writer anyway, and the daemon's state traffic is small.
  */
 public final class SqliteStateStore implements StateStore {
+
+    /** Stored documents are our own: tolerate fields a newer or older corrald wrote. */
+    private static final ObjectMapper DOCUMENTS = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     private final Connection connection;
     private final int version;
@@ -81,13 +89,18 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
+    public <T> DocumentTable<T> documents(Documents kind, Class<T> type) {
+        return new SqliteDocumentTable<>(this, kind.table(), type, DOCUMENTS);
+    }
+
+    @Override
     public int schemaVersion() {
         return version;
     }
 
     @Override
     public synchronized Map<String, String> serverConfig() {
-        return query(() -> {
+        return withConnection(c -> {
             Map<String, String> config = new TreeMap<>();
             try (Statement statement = connection.createStatement();
                     ResultSet rows = statement.executeQuery("SELECT key, value FROM config")) {
@@ -100,28 +113,25 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
-    public synchronized void replaceServerConfig(Map<String, String> config) {
-        query(() -> {
-            transaction(() -> {
-                try (Statement statement = connection.createStatement()) {
-                    statement.executeUpdate("DELETE FROM config");
+    public void replaceServerConfig(Map<String, String> config) {
+        withTransaction(c -> {
+            try (Statement statement = c.createStatement()) {
+                statement.executeUpdate("DELETE FROM config");
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO config (key, value) VALUES (?, ?)")) {
+                for (Map.Entry<String, String> entry : config.entrySet()) {
+                    insert.setString(1, entry.getKey());
+                    insert.setString(2, entry.getValue());
+                    insert.addBatch();
                 }
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO config (key, value) VALUES (?, ?)")) {
-                    for (Map.Entry<String, String> entry : config.entrySet()) {
-                        insert.setString(1, entry.getKey());
-                        insert.setString(2, entry.getValue());
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
-            });
-            return null;
+                insert.executeBatch();
+            }
         });
     }
 
     @Override
-    public synchronized List<StoredProject> projects() {
-        return query(() -> {
+    public List<StoredProject> projects() {
+        return withConnection(c -> {
             List<StoredProject> projects = new ArrayList<>();
             try (Statement statement = connection.createStatement();
                     ResultSet rows = statement.executeQuery("SELECT name, description FROM projects ORDER BY name")) {
@@ -134,8 +144,8 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
-    public synchronized Optional<StoredProject> project(String name) {
-        return query(() -> {
+    public Optional<StoredProject> project(String name) {
+        return withConnection(c -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT description FROM projects WHERE name = ?")) {
                 select.setString(1, name);
                 try (ResultSet rows = select.executeQuery()) {
@@ -171,26 +181,39 @@ public final class SqliteStateStore implements StateStore {
         }
     }
 
-    private interface SqlWork<T> {
-        T run() throws SQLException;
+    interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
     }
 
-    private interface SqlStep {
-        void run() throws SQLException;
+    interface SqlStep {
+        void run(Connection connection) throws SQLException;
     }
 
-    private <T> T query(SqlWork<T> work) {
+    /** Runs work on the one connection, under its lock; SQL errors become {@link StateException}s. */
+    synchronized <T> T withConnection(SqlWork<T> work) {
         try {
-            return work.run();
+            return work.run(connection);
         } catch (SQLException e) {
             throw new StateException("database error: " + e.getMessage(), e);
         }
     }
 
-    private void transaction(SqlStep step) throws SQLException {
+    /** Like {@link #withConnection} in one transaction: all of it happens, or none. */
+    synchronized void withTransaction(SqlStep step) {
+        withConnection(c -> {
+            transaction(() -> step.run(c));
+            return null;
+        });
+    }
+
+    private interface TransactionBody {
+        void run() throws SQLException;
+    }
+
+    private void transaction(TransactionBody body) throws SQLException {
         connection.setAutoCommit(false);
         try {
-            step.run();
+            body.run();
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();

@@ -20,6 +20,9 @@ public interface StateStore extends AutoCloseable {
 
     List<StoredProject> projects();
 
+    /** The stored objects of one kind, as JSON documents of {@code type}. */
+    <T> DocumentTable<T> documents(Documents kind, Class<T> type);
+
     Optional<StoredProject> project(String name);
 
     @Override

@@ -16,7 +16,7 @@ class SqliteStateStoreTest {
     @Test
     void freshDatabaseHasTheDefaultProject() {
         try (StateStore store = SqliteStateStore.open(dir)) {
-            assertEquals(1, store.schemaVersion());
+            assertEquals(2, store.schemaVersion());
             assertEquals(1, store.projects().size());
             StateStore.StoredProject project = store.project("default").orElseThrow();
             assertEquals("true", project.config().get("features.images"));
