@@ -4,6 +4,16 @@ import dev.corral.daemon.events.EventsEndpoint;
 import dev.corral.daemon.events.Lifecycle;
 import dev.corral.daemon.http.ApiRouter;
 import dev.corral.daemon.http.Endpoint;
+import dev.corral.daemon.instances.InstanceRecord;
+import dev.corral.daemon.profiles.ProfileRecord;
+import dev.corral.daemon.profiles.Profiles;
+import dev.corral.daemon.profiles.ProfilesEndpoint;
+import dev.corral.daemon.projects.Projects;
+import dev.corral.daemon.state.DocumentTable;
+import dev.corral.daemon.state.Documents;
+import dev.corral.daemon.storage.StoragePoolRecord;
+import dev.corral.daemon.storage.StoragePools;
+import dev.corral.daemon.storage.StoragePoolsEndpoint;
 import dev.corral.daemon.operations.OperationsEndpoint;
 import dev.corral.daemon.projects.ProjectsEndpoint;
 import dev.corral.daemon.server.HostInfo;
@@ -18,6 +28,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,11 +92,21 @@ public final class Daemon implements AutoCloseable {
         EventBus events = new EventBus();
         OperationRegistry operations = new OperationRegistry(operationWorkers, timers, events, OPERATION_RETENTION);
         Lifecycle lifecycle = new Lifecycle(events);
+        DocumentTable<InstanceRecord> instances = store.documents(Documents.INSTANCES, InstanceRecord.class);
+        DocumentTable<ProfileRecord> profileTable = store.documents(Documents.PROFILES, ProfileRecord.class);
+        StoragePools pools = new StoragePools(store.documents(Documents.STORAGE_POOLS, StoragePoolRecord.class));
+        Profiles profiles = new Profiles(profileTable, pools);
+        Path defaultPool = config.dir().resolve("storage-pools").resolve(StoragePools.DEFAULT);
+        Files.createDirectories(defaultPool);
+        pools.ensureDefault(defaultPool);
+        profiles.ensureDefault(Projects.DEFAULT, StoragePools.DEFAULT);
         List<Endpoint> endpoints = new ArrayList<>(List.of(
                 new ServerEndpoint(new ServerConfig(store), lifecycle, HostInfo.read()),
-                new ProjectsEndpoint(store),
+                new ProjectsEndpoint(store, profileTable, instances),
                 new OperationsEndpoint(operations),
-                new EventsEndpoint(events, store)));
+                new EventsEndpoint(events, store),
+                new ProfilesEndpoint(profiles, instances, lifecycle),
+                new StoragePoolsEndpoint(pools, profileTable, instances)));
         if (config.testHooks()) {
             LOG.warn("test hooks are enabled (CORRAL_TEST_HOOKS=1): never do this in production");
             endpoints.add(new TestHooksEndpoint(operations));

@@ -7,9 +7,13 @@ import dev.corral.daemon.http.ApiResponse;
 import dev.corral.daemon.http.Endpoint;
 import dev.corral.daemon.http.Request;
 import dev.corral.daemon.http.Route;
+import dev.corral.daemon.instances.InstanceRecord;
+import dev.corral.daemon.profiles.ProfileRecord;
+import dev.corral.daemon.state.DocumentTable;
 import dev.corral.daemon.state.StateStore;
 import dev.corral.daemon.state.StateStore.StoredProject;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code /1.0/projects}: read access to projects (only the default project exists so far). */
@@ -18,9 +22,14 @@ public final class ProjectsEndpoint implements Endpoint {
     private static final String PREFIX = "/1.0/projects/";
 
     private final StateStore store;
+    private final DocumentTable<ProfileRecord> profiles;
+    private final DocumentTable<InstanceRecord> instances;
 
-    public ProjectsEndpoint(StateStore store) {
+    public ProjectsEndpoint(StateStore store, DocumentTable<ProfileRecord> profiles,
+            DocumentTable<InstanceRecord> instances) {
         this.store = store;
+        this.profiles = profiles;
+        this.instances = instances;
     }
 
     @Override
@@ -32,18 +41,25 @@ public final class ProjectsEndpoint implements Endpoint {
 
     private Future<ApiResponse> list(Request request) {
         int recursion = request.recursion(1);
-        return request.blocking(store::projects).map(projects -> ApiResponse.sync(recursion == 0
-                ? projects.stream().map(project -> PREFIX + project.name()).toList()
-                : projects.stream().map(ProjectsEndpoint::toApi).toList()));
+        return request.blocking(() -> {
+            List<StoredProject> projects = store.projects();
+            return ApiResponse.sync(recursion == 0
+                    ? projects.stream().map(project -> PREFIX + project.name()).toList()
+                    : projects.stream().map(this::toApi).toList());
+        });
     }
 
     private Future<ApiResponse> get(Request request) {
         String name = request.pathParam("name");
-        return request.blocking(() -> store.project(name)).map(found -> ApiResponse.sync(
-                toApi(found.orElseThrow(() -> ApiException.notFound("Project not found")))));
+        return request.blocking(() -> ApiResponse.sync(
+                toApi(store.project(name).orElseThrow(() -> ApiException.notFound("Project not found")))));
     }
 
-    private static Project toApi(StoredProject project) {
-        return new Project(project.config(), project.description(), project.name(), List.of());
+    /** Blocking: lists what the project holds, as its {@code used_by}. */
+    private Project toApi(StoredProject project) {
+        List<String> usedBy = new ArrayList<>();
+        instances.list(project.name()).forEach(instance -> usedBy.add("/1.0/instances/" + instance.name()));
+        profiles.list(project.name()).forEach(profile -> usedBy.add("/1.0/profiles/" + profile.name()));
+        return new Project(project.config(), project.description(), project.name(), usedBy);
     }
 }

@@ -1,11 +1,8 @@
 package dev.corral.daemon.server;
 
 import dev.corral.api.ApiException;
+import dev.corral.daemon.http.Etags;
 import dev.corral.daemon.state.StateStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,7 +26,7 @@ public final class ServerConfig {
 
     /** The ETag of the writable server state, as sent with {@code GET /1.0} and checked on {@code PUT}. */
     public String etag() {
-        return etag(current);
+        return Etags.of(Map.of("config", current));
     }
 
     /**
@@ -64,20 +61,5 @@ public final class ServerConfig {
         store.replaceServerConfig(next);
         current = Map.copyOf(next);
         return true;
-    }
-
-    private static String etag(Map<String, String> config) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Map.Entry<String, String> entry : new TreeMap<>(config).entrySet()) {
-                sha.update(entry.getKey().getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-                sha.update(entry.getValue().getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
