@@ -33,6 +33,11 @@ public final class Profiles {
         return table.get(project, name).orElseThrow(() -> ApiException.notFound("Profile not found"));
     }
 
+    /** The profile, or null. */
+    public ProfileRecord find(String project, String name) {
+        return table.get(project, name).orElse(null);
+    }
+
     /** Creates the default profile, with a root disk on {@code pool}, if the project has none. */
     public void ensureDefault(String project, String pool) {
         if (table.get(project, DEFAULT).isEmpty()) {

@@ -1,0 +1,486 @@
+package dev.corral.daemon.instances;
+
+import dev.corral.api.ApiException;
+import dev.corral.api.Instance;
+import dev.corral.api.InstanceState;
+import dev.corral.api.Requestor;
+import dev.corral.daemon.events.Lifecycle;
+import dev.corral.daemon.profiles.ProfileRecord;
+import dev.corral.daemon.profiles.Profiles;
+import dev.corral.daemon.state.DocumentTable;
+import dev.corral.daemon.state.StateConflictException;
+import dev.corral.instance.Devices;
+import dev.corral.instance.DriverException;
+import dev.corral.instance.IdMap;
+import dev.corral.instance.InstanceConfigKeys;
+import dev.corral.instance.InstanceDriver;
+import dev.corral.instance.InstanceRef;
+import dev.corral.instance.InstanceSpec;
+import dev.corral.instance.InstanceStatus;
+import dev.corral.instance.InstanceType;
+import dev.corral.instance.RuntimeState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The instances: their records, their expansion through profiles, and every lifecycle change, each undone step by
+ * step when a later step fails. Every method blocks (database, storage, drivers): call from worker threads.
+ */
+public final class InstanceService {
+
+    static final String PREFIX = "/1.0/instances/";
+
+    private final DocumentTable<InstanceRecord> table;
+    private final Profiles profiles;
+    private final Volumes volumes;
+    private final ImageCatalog images;
+    private final Map<InstanceType, InstanceDriver> drivers;
+    private final Lifecycle lifecycle;
+    private final IdMap unprivilegedIdMap;
+    private final Path logRoot;
+    private final BusyInstances busy = new BusyInstances();
+
+    public InstanceService(DocumentTable<InstanceRecord> table, Profiles profiles, Volumes volumes,
+            ImageCatalog images, Map<InstanceType, InstanceDriver> drivers, Lifecycle lifecycle,
+            IdMap unprivilegedIdMap, Path logRoot) {
+        this.table = table;
+        this.profiles = profiles;
+        this.volumes = volumes;
+        this.images = images;
+        this.drivers = Map.copyOf(drivers);
+        this.lifecycle = lifecycle;
+        this.unprivilegedIdMap = unprivilegedIdMap;
+        this.logRoot = logRoot;
+    }
+
+    // ---- reading ----
+
+    public List<InstanceRecord> list(String project) {
+        return table.list(project);
+    }
+
+    public InstanceRecord get(String project, String name) {
+        return table.get(project, name).orElseThrow(() -> ApiException.notFound("Instance not found"));
+    }
+
+    /** The instance as the API shows it; with {@code withState}, its full state too (recursion 2). */
+    public Instance toApi(String project, InstanceRecord record, boolean withState) {
+        Expanded expanded = expand(project, record);
+        RuntimeState runtime = driver(record).state(ref(project, record.name()));
+        return new Instance(record.architecture(), record.config(), record.devices(), record.ephemeral(),
+                record.profiles(), record.stateful(), record.description(), record.createdAt(), expanded.config,
+                expanded.devices, record.name(), runtime.status().code().text(), runtime.status().code().code(),
+                record.lastUsedAt(), "none", record.type(), project,
+                withState ? toApiState(runtime) : null);
+    }
+
+    public InstanceState state(String project, String name) {
+        InstanceRecord record = get(project, name);
+        return toApiState(driver(record).state(ref(project, name)));
+    }
+
+    static InstanceState toApiState(RuntimeState runtime) {
+        Map<String, InstanceState.Network> network = new LinkedHashMap<>();
+        runtime.network().forEach((name, nic) -> network.put(name, new InstanceState.Network(
+                nic.addresses().stream().map(a -> new InstanceState.Address(a.family(), a.address(), a.netmask(),
+                        a.scope())).toList(),
+                new InstanceState.Counters(nic.bytesReceived(), nic.bytesSent(), nic.packetsReceived(),
+                        nic.packetsSent(), 0, 0, 0, 0),
+                nic.hwaddr(), "", nic.mtu(), nic.state(), name.equals("lo") ? "loopback" : "broadcast")));
+        boolean running = runtime.status() != InstanceStatus.STOPPED;
+        return new InstanceState(runtime.status().code().text(), runtime.status().code().code(), Map.of(),
+                new InstanceState.Memory(Math.max(0, runtime.memoryBytes()), Math.max(0, runtime.memoryPeakBytes()),
+                        0, 0, 0),
+                running ? network : null, running ? runtime.pid() : 0, running ? Math.max(0, runtime.processes()) : 0,
+                new InstanceState.Cpu(Math.max(0, runtime.cpuNanos()), 0), "", null);
+    }
+
+    // ---- creating ----
+
+    /** A checked creation request: everything needed to create without further validation. */
+    public record Plan(String project, InstanceRecord record, ImageCatalog.ResolvedImage image, String pool,
+            boolean start) {
+    }
+
+    /** Validates a creation request synchronously (before any operation): a 4xx names the first problem. */
+    public Plan plan(String project, InstanceRecord record, String sourceType, String alias, String fingerprint,
+            boolean start) {
+        if (table.get(project, record.name()).isPresent()) {
+            throw ApiException.conflict("Instance \"" + record.name() + "\" already exists");
+        }
+        InstanceType type = typeOf(record);
+        if (!drivers.containsKey(type)) {
+            throw ApiException.badRequest("Instance type \"" + record.type() + "\" is not supported on this server");
+        }
+        InstanceConfigKeys.validate(type, record.config());
+        Devices.validate(record.devices());
+        for (String profile : record.profiles()) {
+            if (profiles.find(project, profile) == null) {
+                throw ApiException.notFound("Profile \"" + profile + "\" not found");
+            }
+        }
+        Expanded expanded = expand(project, record);
+        InstanceConfigKeys.validate(type, expanded.config);
+        String pool = rootPool(expanded.devices);
+        ImageCatalog.ResolvedImage image = null;
+        switch (sourceType) {
+            case "image" -> {
+                image = images.resolve(project, alias, fingerprint);
+                if (!image.type().equals(record.type())) {
+                    throw ApiException.badRequest("Image \"" + (alias != null ? alias : fingerprint) + "\" is a "
+                            + image.type() + " image, not a " + record.type() + " image");
+                }
+            }
+            case "none" -> {
+            }
+            default -> throw ApiException.badRequest("Unsupported source type \"" + sourceType + "\"");
+        }
+        return new Plan(project, record, image, pool, start);
+    }
+
+    /** Creates (and, if asked, starts) a planned instance; undoes every finished step if a later one fails. */
+    public void create(Plan plan, Requestor requestor) throws Exception {
+        InstanceRecord record = withImage(plan.record(), plan.image());
+        InstanceRef ref = ref(plan.project(), record.name());
+        InstanceType type = typeOf(record);
+        try (AutoCloseable claim = busy.claim(ref, "create"); Revert revert = new Revert()) {
+            try {
+                table.insert(plan.project(), record.name(), record);
+            } catch (StateConflictException e) {
+                throw ApiException.conflict("Instance \"" + record.name() + "\" already exists");
+            }
+            revert.add(() -> table.delete(plan.project(), record.name()));
+            IdMap idMap = idMap(type, expand(plan.project(), record).config);
+            if (plan.image() != null) {
+                volumes.createFromImage(plan.pool(), ref, type, plan.image().fingerprint(), idMap);
+                images.markUsed(plan.project(), plan.image().fingerprint());
+            } else {
+                volumes.createEmpty(plan.pool(), ref, type);
+            }
+            revert.add(() -> volumes.delete(plan.pool(), ref, type));
+            InstanceSpec spec = spec(plan.project(), record);
+            drivers.get(type).create(spec);
+            revert.add(() -> drivers.get(type).delete(ref));
+            lifecycle.emit("instance-created", PREFIX + record.name(), plan.project(), requestor, null);
+            if (plan.start()) {
+                startRecord(plan.project(), record, spec, requestor);
+            }
+            revert.success();
+        }
+    }
+
+    private static InstanceRecord withImage(InstanceRecord record, ImageCatalog.ResolvedImage image) {
+        if (image == null) {
+            return record;
+        }
+        Map<String, String> config = new LinkedHashMap<>(record.config());
+        image.properties().forEach((key, value) -> config.putIfAbsent("image." + key, value));
+        config.put("volatile.base_image", image.fingerprint());
+        return new InstanceRecord(record.name(), record.type(), record.description(), image.architecture(),
+                record.ephemeral(), record.stateful(), record.createdAt(), record.lastUsedAt(), config,
+                record.devices(), record.profiles());
+    }
+
+    // ---- state changes ----
+
+    /** {@code PUT /state}'s actions. Checks the request synchronously, then returns the work to run. */
+    public Runnable stateChange(String project, String name, String action, int timeoutSeconds, boolean force,
+            Requestor requestor) {
+        InstanceRecord record = get(project, name);
+        InstanceRef ref = ref(project, name);
+        InstanceDriver driver = driver(record);
+        InstanceStatus status = driver.state(ref).status();
+        Duration timeout = timeoutSeconds < 0 ? Duration.ofSeconds(30) : Duration.ofSeconds(timeoutSeconds);
+        switch (action) {
+            case "start" -> require(status == InstanceStatus.STOPPED, "The instance is already running");
+            case "stop", "restart" -> require(status != InstanceStatus.STOPPED, "The instance is already stopped");
+            case "freeze" -> require(status == InstanceStatus.RUNNING, status == InstanceStatus.FROZEN
+                    ? "The instance is already frozen" : "The instance isn't running");
+            case "unfreeze" -> require(status == InstanceStatus.FROZEN, "The instance isn't frozen");
+            default -> throw ApiException.badRequest("Unknown action \"" + action + "\"");
+        }
+        return () -> {
+            try (AutoCloseable claim = busy.claim(ref, action)) {
+                InstanceRecord current = get(project, name);
+                switch (action) {
+                    case "start" -> startRecord(project, current, spec(project, current), requestor);
+                    case "stop" -> stopRecord(project, current, force, timeout, requestor);
+                    case "restart" -> {
+                        driver.stop(ref, force, timeout);
+                        startRecord(project, current, spec(project, current), null);
+                        lifecycle.emit("instance-restarted", PREFIX + name, project, requestor, null);
+                    }
+                    case "freeze" -> {
+                        driver.freeze(ref);
+                        lifecycle.emit("instance-paused", PREFIX + name, project, requestor, null);
+                    }
+                    default -> {
+                        driver.unfreeze(ref);
+                        lifecycle.emit("instance-resumed", PREFIX + name, project, requestor, null);
+                    }
+                }
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new DriverException(e.getMessage(), e);
+            }
+        };
+    }
+
+    private void startRecord(String project, InstanceRecord record, InstanceSpec spec, Requestor requestor) {
+        driver(record).start(spec);
+        InstanceRecord used = new InstanceRecord(record.name(), record.type(), record.description(),
+                record.architecture(), record.ephemeral(), record.stateful(), record.createdAt(),
+                Instant.now().toString(), record.config(), record.devices(), record.profiles());
+        table.update(project, record.name(), used);
+        if (requestor != null) {
+            lifecycle.emit("instance-started", PREFIX + record.name(), project, requestor, null);
+        }
+    }
+
+    private void stopRecord(String project, InstanceRecord record, boolean force, Duration timeout,
+            Requestor requestor) {
+        InstanceRef ref = ref(project, record.name());
+        driver(record).stop(ref, force, timeout);
+        lifecycle.emit(force ? "instance-stopped" : "instance-shutdown", PREFIX + record.name(), project,
+                requestor, null);
+        if (record.ephemeral()) {
+            deleteStopped(project, record, requestor);
+        }
+    }
+
+    // ---- configuration, rename, delete ----
+
+    /** PUT (replace) or PATCH (merge) of the writable fields; live limits are applied by the driver. */
+    public void update(String project, String name, InstanceRecord changes, boolean replace, String ifMatch,
+            Requestor requestor) {
+        InstanceRef ref = ref(project, name);
+        try (AutoCloseable claim = busy.claim(ref, "update")) {
+            InstanceRecord current = get(project, name);
+            if (ifMatch != null && !ifMatch.equals(etag(current))) {
+                throw ApiException.preconditionFailed("ETag doesn't match");
+            }
+            InstanceRecord next = merge(current, changes, replace);
+            InstanceType type = typeOf(current);
+            InstanceConfigKeys.validate(type, next.config());
+            Devices.validate(next.devices());
+            for (String profile : next.profiles()) {
+                if (profiles.find(project, profile) == null) {
+                    throw ApiException.notFound("Profile \"" + profile + "\" not found");
+                }
+            }
+            Expanded expanded = expand(project, next);
+            InstanceConfigKeys.validate(type, expanded.config);
+            if (!rootPool(expanded.devices).equals(rootPool(expand(project, current).devices))) {
+                throw ApiException.badRequest("Changing the root disk's pool is not supported");
+            }
+            table.update(project, name, next);
+            try {
+                driver(current).update(spec(project, next));
+            } catch (RuntimeException e) {
+                table.update(project, name, current);
+                throw e;
+            }
+            lifecycle.emit("instance-updated", PREFIX + name, project, requestor, null);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InstanceRecord merge(InstanceRecord current, InstanceRecord changes, boolean replace) {
+        if (replace) {
+            Map<String, String> config = new LinkedHashMap<>(changes.config());
+            // Volatile keys belong to the daemon: a PUT without them keeps them.
+            current.config().forEach((key, value) -> {
+                if (key.startsWith("volatile.")) {
+                    config.putIfAbsent(key, value);
+                }
+            });
+            return new InstanceRecord(current.name(), current.type(),
+                    changes.description() == null ? "" : changes.description(), current.architecture(),
+                    changes.ephemeral(), current.stateful(), current.createdAt(), current.lastUsedAt(), config,
+                    changes.devices(), changes.profiles());
+        }
+        Map<String, String> config = new LinkedHashMap<>(current.config());
+        changes.config().forEach((key, value) -> {
+            if (value == null || value.isEmpty()) {
+                config.remove(key);
+            } else {
+                config.put(key, value);
+            }
+        });
+        Map<String, Map<String, String>> devices = new LinkedHashMap<>(current.devices());
+        devices.putAll(changes.devices());
+        return new InstanceRecord(current.name(), current.type(),
+                changes.description() == null ? current.description() : changes.description(),
+                current.architecture(), changes.ephemeral(), current.stateful(), current.createdAt(),
+                current.lastUsedAt(), config, devices,
+                changes.profiles() == null ? current.profiles() : changes.profiles());
+    }
+
+    /** Checks synchronously that a rename can happen; returns the work. */
+    public Runnable rename(String project, String name, String newName, Requestor requestor) {
+        InstanceRecord record = get(project, name);
+        InstanceRef from = ref(project, name);
+        InstanceRef to = ref(project, newName);
+        if (driver(record).state(from).status() != InstanceStatus.STOPPED) {
+            throw ApiException.badRequest("Renaming of running instance not allowed");
+        }
+        if (table.get(project, newName).isPresent()) {
+            throw ApiException.conflict("Instance \"" + newName + "\" already exists");
+        }
+        return () -> {
+            try (AutoCloseable claim = busy.claim(from, "rename"); Revert revert = new Revert()) {
+                InstanceRecord current = get(project, name);
+                InstanceRecord renamed = new InstanceRecord(newName, current.type(), current.description(),
+                        current.architecture(), current.ephemeral(), current.stateful(), current.createdAt(),
+                        current.lastUsedAt(), current.config(), current.devices(), current.profiles());
+                InstanceType type = typeOf(current);
+                String pool = rootPool(expand(project, current).devices);
+                InstanceSpec oldSpec = spec(project, current);
+                volumes.rename(pool, from, to, type);
+                revert.add(() -> volumes.rename(pool, to, from, type));
+                drivers.get(type).rename(oldSpec, spec(project, renamed));
+                revert.add(() -> drivers.get(type).rename(spec(project, renamed), oldSpec));
+                try {
+                    table.rename(project, name, newName, renamed);
+                } catch (StateConflictException e) {
+                    throw ApiException.conflict("Instance \"" + newName + "\" already exists");
+                }
+                lifecycle.emit("instance-renamed", PREFIX + newName, project, requestor, Map.of("old_name", name));
+                revert.success();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    /** Checks synchronously that the instance may be deleted (it is stopped); returns the work. */
+    public Runnable delete(String project, String name, Requestor requestor) {
+        InstanceRecord record = get(project, name);
+        if (driver(record).state(ref(project, name)).status() != InstanceStatus.STOPPED) {
+            throw ApiException.badRequest("Instance is running");
+        }
+        return () -> {
+            try (AutoCloseable claim = busy.claim(ref(project, name), "delete")) {
+                deleteStopped(project, get(project, name), requestor);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    private void deleteStopped(String project, InstanceRecord record, Requestor requestor) {
+        InstanceRef ref = ref(project, record.name());
+        InstanceType type = typeOf(record);
+        drivers.get(type).delete(ref);
+        volumes.delete(rootPool(expand(project, record).devices), ref, type);
+        table.delete(project, record.name());
+        lifecycle.emit("instance-deleted", PREFIX + record.name(), project, requestor, null);
+    }
+
+    // ---- start-up ----
+
+    /** Starts the instances with {@code boot.autostart} that are not running (at daemon start). */
+    public void autostart() {
+        for (InstanceRecord record : table.list(null)) {
+            String project = "default";
+            InstanceRef ref = ref(project, record.name());
+            if (InstanceConfigKeys.isTrue(expand(project, record).config.get("boot.autostart"))
+                    && driver(record).state(ref).status() == InstanceStatus.STOPPED) {
+                try {
+                    startRecord(project, record, spec(project, record), null);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(InstanceService.class)
+                            .warn("cannot autostart {}: {}", record.name(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    /** Profiles in order, then the instance's own config and devices on top. */
+    record Expanded(Map<String, String> config, Map<String, Map<String, String>> devices) {
+    }
+
+    Expanded expand(String project, InstanceRecord record) {
+        Map<String, String> config = new LinkedHashMap<>();
+        Map<String, Map<String, String>> devices = new LinkedHashMap<>();
+        for (String name : record.profiles()) {
+            ProfileRecord profile = profiles.find(project, name);
+            if (profile != null) {
+                config.putAll(profile.config());
+                devices.putAll(profile.devices());
+            }
+        }
+        config.putAll(record.config());
+        devices.putAll(record.devices());
+        return new Expanded(config, devices);
+    }
+
+    InstanceSpec spec(String project, InstanceRecord record) {
+        Expanded expanded = expand(project, record);
+        InstanceType type = typeOf(record);
+        InstanceRef ref = ref(project, record.name());
+        return new InstanceSpec(ref, type, expanded.config, expanded.devices,
+                volumes.path(rootPool(expanded.devices), ref, type), logRoot.resolve(ref.backendName()),
+                idMap(type, expanded.config));
+    }
+
+    private IdMap idMap(InstanceType type, Map<String, String> config) {
+        return type == InstanceType.CONTAINER && !InstanceConfigKeys.isTrue(config.get("security.privileged"))
+                ? unprivilegedIdMap : null;
+    }
+
+    static String etag(InstanceRecord record) {
+        return dev.corral.daemon.http.Etags.of(List.of(record.architecture(), record.config(), record.devices(),
+                record.ephemeral(), record.profiles(), record.stateful(), record.description()));
+    }
+
+    private static String rootPool(Map<String, Map<String, String>> devices) {
+        String root = Devices.rootDiskName(devices);
+        String pool = root == null ? null : devices.get(root).get("pool");
+        if (pool == null || pool.isEmpty()) {
+            throw ApiException.badRequest("Failed detecting root disk device: No root device could be found");
+        }
+        return pool;
+    }
+
+    private InstanceDriver driver(InstanceRecord record) {
+        InstanceDriver driver = drivers.get(typeOf(record));
+        if (driver == null) {
+            throw ApiException.badRequest("Instance type \"" + record.type() + "\" is not supported on this server");
+        }
+        return driver;
+    }
+
+    static InstanceType typeOf(InstanceRecord record) {
+        for (InstanceType type : InstanceType.values()) {
+            if (type.wireName().equals(record.type())) {
+                return type;
+            }
+        }
+        throw ApiException.badRequest("Invalid instance type \"" + record.type() + "\"");
+    }
+
+    static InstanceRef ref(String project, String name) {
+        return new InstanceRef(project, name);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw ApiException.badRequest(message);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.corral.daemon.instances;
+
+import dev.corral.instance.IdMap;
+import dev.corral.instance.InstanceRef;
+import dev.corral.instance.InstanceType;
+import java.nio.file.Path;
+
+/** The storage the instances service needs: one volume per instance on its root disk's pool. Blocking. */
+public interface Volumes {
+
+    /** Creates the instance's volume from an image (root filesystem shifted into {@code idMap}); returns its path. */
+    Path createFromImage(String pool, InstanceRef ref, InstanceType type, String fingerprint, IdMap idMap);
+
+    /** Creates an empty volume ({@code source: none}); returns its path. */
+    Path createEmpty(String pool, InstanceRef ref, InstanceType type);
+
+    Path path(String pool, InstanceRef ref, InstanceType type);
+
+    void delete(String pool, InstanceRef ref, InstanceType type);
+
+    void rename(String pool, InstanceRef from, InstanceRef to, InstanceType type);
+}
