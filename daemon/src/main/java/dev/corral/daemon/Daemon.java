@@ -104,7 +104,7 @@ public final class Daemon implements AutoCloseable {
                 new ServerEndpoint(new ServerConfig(store), lifecycle, HostInfo.read()),
                 new ProjectsEndpoint(store, profileTable, instances),
                 new OperationsEndpoint(operations),
-                new EventsEndpoint(events, store),
+                new EventsEndpoint(events),
                 new ProfilesEndpoint(profiles, instances, lifecycle),
                 new StoragePoolsEndpoint(pools, profileTable, instances)));
         if (config.testHooks()) {

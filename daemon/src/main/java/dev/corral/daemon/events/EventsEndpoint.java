@@ -9,10 +9,11 @@ import dev.corral.daemon.http.ApiResponse;
 import dev.corral.daemon.http.Endpoint;
 import dev.corral.daemon.http.Request;
 import dev.corral.daemon.http.Route;
-import dev.corral.daemon.state.StateStore;
+import dev.corral.daemon.projects.Projects;
 import dev.corral.operations.EventBus;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,11 +27,9 @@ public final class EventsEndpoint implements Endpoint {
     private static final Set<String> TYPES = Set.of(Event.OPERATION, Event.LOGGING, Event.LIFECYCLE);
 
     private final EventBus events;
-    private final StateStore store;
 
-    public EventsEndpoint(EventBus events, StateStore store) {
+    public EventsEndpoint(EventBus events) {
         this.events = events;
-        this.store = store;
     }
 
     @Override
@@ -43,24 +42,49 @@ public final class EventsEndpoint implements Endpoint {
             throw ApiException.badRequest("This endpoint needs a websocket connection");
         }
         Set<String> types = types(request.query("type"));
-        boolean allProjects = request.queryFlag("all-projects");
-        String project = request.query("project") == null || request.query("project").isEmpty()
-                ? "default" : request.query("project");
-        Future<Void> projectChecked = allProjects ? Future.succeededFuture() : request.blocking(() -> {
-            store.project(project).orElseThrow(() -> ApiException.notFound("Project not found"));
-            return null;
-        });
-        EventBus.Filter filter = new EventBus.Filter(types, allProjects ? null : project);
-        return projectChecked
-                .compose(ignored -> request.raw().toWebSocket())
+        String project = request.queryFlag("all-projects") ? null : Projects.fromRequest(request);
+        // Subscribe before the upgrade answers, so that nothing published after the 101 is missed.
+        EventStream stream = new EventStream();
+        AutoCloseable subscription = events.subscribe(new EventBus.Filter(types, project), stream::send);
+        return request.raw().toWebSocket()
+                .onFailure(failure -> close(subscription))
                 .map(socket -> {
-                    stream(socket, filter);
+                    socket.closeHandler(closed -> close(subscription));
+                    socket.handler(ignored -> { });
+                    stream.attach(socket);
                     return new ApiResponse.Upgraded();
                 });
     }
 
-    private void stream(ServerWebSocket socket, EventBus.Filter filter) {
-        AutoCloseable subscription = events.subscribe(filter, event -> {
+    private static void close(AutoCloseable subscription) {
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            LOG.warn("cannot unsubscribe", e);
+        }
+    }
+
+    /** Writes events to the websocket; holds the first ones back until the upgrade is done. */
+    private static final class EventStream {
+
+        private final List<Event> early = new ArrayList<>();
+        private ServerWebSocket socket;
+
+        synchronized void attach(ServerWebSocket socket) {
+            this.socket = socket;
+            early.forEach(this::write);
+            early.clear();
+        }
+
+        synchronized void send(Event event) {
+            if (socket == null) {
+                early.add(event);
+            } else {
+                write(event);
+            }
+        }
+
+        private void write(Event event) {
             if (socket.writeQueueFull()) {
                 // A listener that does not keep up is dropped rather than buffered without bound.
                 socket.close((short) 1008, "too slow");
@@ -71,15 +95,7 @@ public final class EventsEndpoint implements Endpoint {
             } catch (JsonProcessingException e) {
                 LOG.warn("cannot serialise event", e);
             }
-        });
-        socket.closeHandler(closed -> {
-            try {
-                subscription.close();
-            } catch (Exception e) {
-                LOG.warn("cannot unsubscribe", e);
-            }
-        });
-        socket.handler(ignored -> { });
+        }
     }
 
     private static Set<String> types(String query) {

@@ -53,14 +53,19 @@ public final class OperationsEndpoint implements Endpoint {
         return Future.succeededFuture(ApiResponse.sync(byStatus));
     }
 
-    /** Answers when the operation ends, or with an error once {@code timeout} seconds pass; holds no thread. */
+    /**
+     * Answers when the operation ends, or with the operation as it is once {@code timeout} seconds pass (a status
+     * that is not final tells the client it still runs); holds no thread. Incus answers a timeout with an error
+     * envelope instead; the operation is more useful to a polling client.
+     */
     private Future<ApiResponse> await(Request request) {
         long timeout = timeoutSeconds(request.query("timeout"));
         var finished = registry.whenFinished(request.pathParam("id"));
         Context context = request.vertx().getOrCreateContext();
         Promise<ApiResponse> answer = Promise.promise();
-        long timer = timeout < 0 ? -1 : request.vertx().setTimer(Math.max(1, timeout * 1000), id ->
-                answer.tryFail(new ApiException(504, "Timed out waiting for the operation to finish")));
+        String id = request.pathParam("id");
+        long timer = timeout < 0 ? -1 : request.vertx().setTimer(Math.max(1, timeout * 1000), fired ->
+                answer.tryComplete(ApiResponse.sync(registry.get(id))));
         // The operation ends on a worker thread; hop back to the request's event loop to answer.
         finished.whenComplete((op, failure) -> context.runOnContext(ignored -> {
             if (timer >= 0) {

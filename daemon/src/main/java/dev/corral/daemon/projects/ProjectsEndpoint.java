@@ -5,6 +5,7 @@ import dev.corral.api.Project;
 import dev.corral.daemon.http.Access;
 import dev.corral.daemon.http.ApiResponse;
 import dev.corral.daemon.http.Endpoint;
+import dev.corral.daemon.http.Etags;
 import dev.corral.daemon.http.Request;
 import dev.corral.daemon.http.Route;
 import dev.corral.daemon.instances.InstanceRecord;
@@ -51,8 +52,10 @@ public final class ProjectsEndpoint implements Endpoint {
 
     private Future<ApiResponse> get(Request request) {
         String name = request.pathParam("name");
-        return request.blocking(() -> ApiResponse.sync(
-                toApi(store.project(name).orElseThrow(() -> ApiException.notFound("Project not found")))));
+        return request.blocking(() -> {
+            Project project = toApi(store.project(name).orElseThrow(() -> ApiException.notFound("Project not found")));
+            return new ApiResponse.Sync(project, Etags.of(List.of(project.config(), project.description())));
+        });
     }
 
     /** Blocking: lists what the project holds, as its {@code used_by}. */
