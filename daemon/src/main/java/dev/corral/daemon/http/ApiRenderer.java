@@ -30,6 +30,9 @@ public final class ApiRenderer {
             response.putHeader("Location", async.operation().url());
             write(response, 202, Envelope.async(async.operation()));
         }
+        else if (answer instanceof ApiResponse.Files files) {
+            FileSender.send(response, files);
+        }
         // ApiResponse.Upgraded: the handler owns the connection now.
     }
 

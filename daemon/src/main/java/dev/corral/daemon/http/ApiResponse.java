@@ -16,6 +16,13 @@ public sealed interface ApiResponse {
     record Async(Operation operation) implements ApiResponse {
     }
 
+    /**
+     * Raw files (image export): one is sent as {@code application/octet-stream}, several as
+     * {@code multipart/form-data} with the given part names.
+     */
+    record Files(java.util.List<java.nio.file.Path> files, java.util.List<String> partNames) implements ApiResponse {
+    }
+
     /** The handler took the connection over (websocket, protocol upgrade) and wrote everything itself. */
     record Upgraded() implements ApiResponse {
     }

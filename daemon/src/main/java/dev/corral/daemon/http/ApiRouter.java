@@ -39,7 +39,7 @@ public final class ApiRouter {
                     throw new IllegalStateException("route registered twice: " + route.method() + " " + route.path());
                 }
                 io.vertx.ext.web.Route web = router.route(route.method(), vertxPath(route.path()));
-                if (hasBody(route.method())) {
+                if (hasBody(route.method()) && route.bodyLimit() != Route.STREAMED_BODY) {
                     web.handler(BodyHandler.create(false).setBodyLimit(route.bodyLimit()));
                 }
                 web.handler(context -> dispatch(route, context))

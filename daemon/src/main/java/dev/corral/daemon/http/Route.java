@@ -11,6 +11,8 @@ public record Route(HttpMethod method, String path, Access access, long bodyLimi
 
     /** Bodies are capped unless a route asks for more: JSON requests are small. */
     public static final long DEFAULT_BODY_LIMIT = 4L * 1024 * 1024;
+    /** The handler reads the body itself, as a stream (uploads of any size). */
+    public static final long STREAMED_BODY = -1;
 
     public Route {
         Objects.requireNonNull(method, "method");
@@ -33,6 +35,11 @@ public record Route(HttpMethod method, String path, Access access, long bodyLimi
 
     public static Route post(String path, Access access, Handler handler) {
         return new Route(HttpMethod.POST, path, access, DEFAULT_BODY_LIMIT, handler);
+    }
+
+    /** A POST whose handler streams the request body itself (no cap, nothing buffered in memory). */
+    public static Route upload(String path, Access access, Handler handler) {
+        return new Route(HttpMethod.POST, path, access, STREAMED_BODY, handler);
     }
 
     public static Route delete(String path, Access access, Handler handler) {

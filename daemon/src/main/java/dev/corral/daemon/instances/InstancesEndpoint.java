@@ -11,6 +11,7 @@ import dev.corral.daemon.Names;
 import dev.corral.daemon.http.Access;
 import dev.corral.daemon.http.ApiResponse;
 import dev.corral.daemon.http.Endpoint;
+import dev.corral.daemon.http.ListFilter;
 import dev.corral.daemon.http.Request;
 import dev.corral.daemon.http.Route;
 import dev.corral.daemon.projects.Projects;
@@ -58,7 +59,7 @@ public final class InstancesEndpoint implements Endpoint {
         int recursion = request.recursion(2);
         String project = Projects.fromRequest(request);
         String filterText = request.query("filter");
-        InstanceFilter filter = filterText == null || filterText.isBlank() ? null : InstanceFilter.parse(filterText);
+        ListFilter filter = filterText == null || filterText.isBlank() ? null : ListFilter.parse(filterText);
         return request.blocking(() -> {
             List<Object> result = new ArrayList<>();
             for (InstanceRecord record : instances.list(project)) {

@@ -1,4 +1,4 @@
-package dev.corral.daemon.instances;
+package dev.corral.daemon.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.api.ApiException;
@@ -12,7 +12,7 @@ import java.util.Locale;
  * {@code and} / {@code or} ({@code and} binds tighter), fields as dotted paths into the object
  * ({@code name}, {@code status}, {@code config.image.os}, {@code expanded_config.limits.cpu}).
  */
-final class InstanceFilter {
+public final class ListFilter {
 
     private record Clause(String field, boolean equal, String value) {
     }
@@ -20,11 +20,11 @@ final class InstanceFilter {
     /** Disjunction of conjunctions. */
     private final List<List<Clause>> alternatives;
 
-    private InstanceFilter(List<List<Clause>> alternatives) {
+    private ListFilter(List<List<Clause>> alternatives) {
         this.alternatives = alternatives;
     }
 
-    static InstanceFilter parse(String text) {
+    public static ListFilter parse(String text) {
         List<List<Clause>> alternatives = new ArrayList<>();
         List<Clause> current = new ArrayList<>();
         String[] words = text.trim().split("\\s+");
@@ -54,10 +54,10 @@ final class InstanceFilter {
             }
         }
         alternatives.add(current);
-        return new InstanceFilter(alternatives);
+        return new ListFilter(alternatives);
     }
 
-    boolean matches(Object object) {
+    public boolean matches(Object object) {
         JsonNode node = Json.MAPPER.valueToTree(object);
         for (List<Clause> clauses : alternatives) {
             if (clauses.stream().allMatch(clause -> clause.equal == clause.value.equalsIgnoreCase(value(node,
