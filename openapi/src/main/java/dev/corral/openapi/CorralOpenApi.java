@@ -66,7 +66,8 @@ public final class CorralOpenApi {
     /**
      * Validates the metadata of a sync answer, as {@code incus --debug} prints it ("Got response struct from Incus"
      * followed by the metadata only, without the envelope or the HTTP status): wraps it in the sync envelope Incus
-     * sends with status 200 and validates that.
+     * sends with status 200 and validates that. Headers are not part of what is captured, so a required one (the
+     * {@code ETag} of a profile, image or instance) is not missed.
      *
      * @param method       HTTP method, any case
      * @param pathOrUrl    request path or URL, e.g. {@code http://unix.socket/1.0/projects?recursion=1}
@@ -76,7 +77,11 @@ public final class CorralOpenApi {
     public static List<String> validateSyncMetadata(String method, String pathOrUrl, String metadataJson) {
         String envelope = "{\"type\":\"sync\",\"status\":\"Success\",\"status_code\":200,\"operation\":\"\","
                 + "\"error_code\":0,\"error\":\"\",\"metadata\":" + metadataJson + "}";
-        return validateResponse(method, pathOrUrl, 200, envelope);
+        SimpleResponse response = SimpleResponse.Builder.status(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(envelope)
+                .build();
+        return Holder.CHECKER.check(method, pathOrUrl, response, true);
     }
 
     /** Loads the document once, on first use. */

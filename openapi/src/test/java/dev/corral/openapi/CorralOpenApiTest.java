@@ -191,7 +191,7 @@ class CorralOpenApiTest {
 
         @Test
         void undocumentedPath() {
-            assertInvalid("GET", "/1.0/instances", 200, sync("[]"), "validation.request.path.missing");
+            assertInvalid("GET", "/1.0/networks", 200, sync("[]"), "validation.request.path.missing");
         }
 
         @Test

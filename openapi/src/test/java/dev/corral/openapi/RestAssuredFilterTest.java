@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import static dev.corral.openapi.Samples.async;
 import static dev.corral.openapi.Samples.error;
 import static dev.corral.openapi.Samples.resource;
 import static dev.corral.openapi.Samples.sync;
@@ -26,7 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The filter against a loopback HTTP server that plays canned answers, some right and some wrong. */
 class RestAssuredFilterTest {
 
-    private record Canned(int status, String contentType, String body) {
+    private record Canned(int status, String contentType, String body, Map<String, String> headers) {
+        Canned(int status, String contentType, String body) {
+            this(status, contentType, body, Map.of());
+        }
     }
 
     private static final Map<String, Canned> ANSWERS = Map.of(
@@ -35,7 +39,14 @@ class RestAssuredFilterTest {
             "GET /1.0/nope", new Canned(404, "application/json", error(404, "not found")),
             "GET /1.0/projects/default", new Canned(200, "application/json",
                     resource("project-default.json").replace(",\"used_by\":[\"/1.0/profiles/default\"]", "")),
-            "GET /1.0/instances", new Canned(200, "application/json", sync("[]")));
+            "GET /1.0/networks", new Canned(200, "application/json", sync("[]")),
+            "GET /1.0/profiles/default", new Canned(200, "application/json", sync(Samples.PROFILE),
+                    Map.of("ETag", Samples.PROFILE_ETAG)),
+            "POST /1.0/instances", new Canned(202, "application/json",
+                    async(Samples.INSTANCE_OPERATION_URL, Samples.INSTANCE_OPERATION),
+                    Map.of("Location", Samples.INSTANCE_OPERATION_URL)),
+            "PUT /1.0/instances/c1/state", new Canned(202, "application/json",
+                    async(Samples.INSTANCE_OPERATION_URL, Samples.INSTANCE_OPERATION)));
 
     private static HttpServer server;
 
@@ -59,6 +70,7 @@ class RestAssuredFilterTest {
                     new Canned(500, "application/json", error(500, "no canned answer")));
             byte[] body = canned.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", canned.contentType());
+            canned.headers().forEach(exchange.getResponseHeaders()::set);
             exchange.sendResponseHeaders(canned.status(), body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
@@ -99,7 +111,23 @@ class RestAssuredFilterTest {
     @Test
     void undocumentedPathFails() {
         AssertionError failure = assertThrows(AssertionError.class,
-                () -> corral().queryParam("recursion", 1).get("/1.0/instances"));
+                () -> corral().queryParam("recursion", 1).get("/1.0/networks"));
         assertTrue(failure.getMessage().contains("validation.request.path.missing"), failure.getMessage());
+    }
+
+    @Test
+    void answersWithTheirHeadersPass() {
+        corral().get("/1.0/profiles/default").then().statusCode(200).header("ETag", Samples.PROFILE_ETAG);
+        corral().contentType("application/json").body("{\"name\":\"c1\",\"source\":{\"type\":\"none\"}}")
+                .post("/1.0/instances").then().statusCode(202)
+                .header("Location", Samples.INSTANCE_OPERATION_URL);
+    }
+
+    @Test
+    void asyncAnswerWithoutLocationFails() {
+        AssertionError failure = assertThrows(AssertionError.class, () -> corral().contentType("application/json")
+                .body("{\"action\":\"start\"}").put("/1.0/instances/c1/state"));
+        assertTrue(failure.getMessage().contains("PUT /1.0/instances/c1/state -> 202"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("Location"), failure.getMessage());
     }
 }
