@@ -48,6 +48,13 @@ class ResourceEndpointsTest {
         assertValid(method, path, status, JSON, body);
     }
 
+    /** A 201 as Incus answers a new or renamed profile or alias: Location header, metadata null. */
+    private static void assertValidCreated(String method, String path, String location) {
+        assertValid(method, path, 201, Map.of("Content-Type", "application/json", "Location", location),
+                "{\"type\":\"sync\",\"status\":\"Success\",\"status_code\":200,\"operation\":\"\","
+                        + "\"error_code\":0,\"error\":\"\",\"metadata\":null}");
+    }
+
     private static void assertValidAsync(String method, String path) {
         assertValid(method, path, 202, ASYNC_HEADERS, async(INSTANCE_OPERATION_URL, INSTANCE_OPERATION));
     }
@@ -83,8 +90,10 @@ class ResourceEndpointsTest {
                     sync("[\"/1.0/profiles/default\",\"/1.0/profiles/big\"]"));
             assertValid("GET", "/1.0/profiles?recursion=1", 200, sync("[" + PROFILE + "]"));
             assertValid("GET", "/1.0/profiles/default", 200, JSON_WITH_ETAG, sync(PROFILE));
-            assertValid("POST", "/1.0/profiles", 200, EMPTY);
-            for (String method : List.of("PUT", "PATCH", "POST", "DELETE")) {
+            assertValidCreated("POST", "/1.0/profiles", "/1.0/profiles/big");
+            assertValidCreated("POST", "/1.0/profiles/big", "/1.0/profiles/bigger");
+            assertInvalid("POST", "/1.0/profiles", 200, JSON, EMPTY, "validation.response.status.unknown");
+            for (String method : List.of("PUT", "PATCH", "DELETE")) {
                 assertValid(method, "/1.0/profiles/big", 200, EMPTY);
             }
         }
@@ -190,9 +199,10 @@ class ResourceEndpointsTest {
             assertValid("GET", "/1.0/images/aliases", 200, sync("[\"/1.0/images/aliases/alpine\"]"));
             assertValid("GET", "/1.0/images/aliases?recursion=1", 200, sync("[" + ALIAS + "]"));
             assertValid("GET", "/1.0/images/aliases", 200, sync("[]"));
-            assertValid("POST", "/1.0/images/aliases", 200, EMPTY);
+            assertValidCreated("POST", "/1.0/images/aliases", "/1.0/images/aliases/alpine");
             assertValid("GET", "/1.0/images/aliases/alpine", 200, JSON_WITH_ETAG, sync(ALIAS));
-            for (String method : List.of("PUT", "PATCH", "POST", "DELETE")) {
+            assertValidCreated("POST", "/1.0/images/aliases/alpine", "/1.0/images/aliases/alpine2");
+            for (String method : List.of("PUT", "PATCH", "DELETE")) {
                 assertValid(method, "/1.0/images/aliases/alpine", 200, EMPTY);
             }
             assertValid("GET", "/1.0/images/aliases/nope", 404, error(404, "Image alias not found"));
@@ -206,7 +216,7 @@ class ResourceEndpointsTest {
             assertValid("GET", "/1.0/images/aliasex", 200, JSON_WITH_ETAG, sync(IMAGE));
             assertInvalid("GET", "/1.0/images/aliases", 200, JSON_WITH_ETAG, sync(IMAGE),
                     "validation.response.body.schema.anyOf");
-            assertValid("POST", "/1.0/images/aliases", 200, EMPTY);
+            assertValidCreated("POST", "/1.0/images/aliases", "/1.0/images/aliases/alpine");
             // DELETE is only defined on /1.0/images/{fingerprint}: like Incus's router (and Vert.x's), the validator
             // then takes "aliases" for a fingerprint, which no image has.
             assertValid("DELETE", "/1.0/images/aliases", 404, error(404, "Image not found"));

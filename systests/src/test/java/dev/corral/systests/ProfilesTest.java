@@ -34,8 +34,10 @@ class ProfilesTest {
     @Test
     void profilesAreCreatedUpdatedRenamedAndDeleted() {
         String name = "systest-p-" + System.nanoTime();
-        Envelopes.sync(Api.given(corrald).body("{\"name\":\"" + name + "\",\"config\":{\"limits.memory\":\"256MiB\"}}")
-                .post("/1.0/profiles"));
+        Response created = Api.given(corrald)
+                .body("{\"name\":\"" + name + "\",\"config\":{\"limits.memory\":\"256MiB\"}}").post("/1.0/profiles");
+        assertEquals(201, created.statusCode(), created.asString());
+        assertEquals("/1.0/profiles/" + name, created.header("Location"));
         Response got = Api.given(corrald).get("/1.0/profiles/" + name);
         assertEquals("256MiB", Envelopes.sync(got).path("config").path("limits.memory").asText());
         String etag = got.header("ETag");
@@ -48,7 +50,8 @@ class ProfilesTest {
         Envelopes.error(Api.given(corrald).header("If-Match", etag).body("{\"config\":{}}")
                 .put("/1.0/profiles/" + name), 412);
 
-        Envelopes.sync(Api.given(corrald).body("{\"name\":\"" + name + "-b\"}").post("/1.0/profiles/" + name));
+        Response renamed = Api.given(corrald).body("{\"name\":\"" + name + "-b\"}").post("/1.0/profiles/" + name);
+        assertEquals(201, renamed.statusCode(), renamed.asString());
         Envelopes.error(Api.given(corrald).get("/1.0/profiles/" + name), 404);
         Envelopes.sync(Api.given(corrald).delete("/1.0/profiles/" + name + "-b"));
         Envelopes.error(Api.given(corrald).get("/1.0/profiles/" + name + "-b"), 404);

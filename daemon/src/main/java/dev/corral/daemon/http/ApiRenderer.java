@@ -26,6 +26,9 @@ public final class ApiRenderer {
                 response.putHeader("ETag", "\"" + sync.etag() + "\"");
             }
             write(response, 200, Envelope.sync(sync.metadata()));
+        } else if (answer instanceof ApiResponse.Created created) {
+            response.putHeader("Location", created.location());
+            write(response, 201, Envelope.sync(null));
         } else if (answer instanceof ApiResponse.Async async) {
             response.putHeader("Location", async.operation().url());
             write(response, 202, Envelope.async(async.operation()));

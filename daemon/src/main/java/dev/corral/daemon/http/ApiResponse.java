@@ -12,6 +12,10 @@ public sealed interface ApiResponse {
     record Sync(Object metadata, String etag) implements ApiResponse {
     }
 
+    /** A 201 answer for a created object, at {@code location} (metadata null, as Incus answers). */
+    record Created(String location) implements ApiResponse {
+    }
+
     /** A 202 answer for a registered operation. */
     record Async(Operation operation) implements ApiResponse {
     }

@@ -78,7 +78,7 @@ public final class AliasesEndpoint implements Endpoint {
             }
             lifecycle.emit("image-alias-created", PREFIX + alias.name(), project, request.caller().requestor(),
                     Map.of("target", target));
-            return ApiResponse.empty();
+            return new ApiResponse.Created(PREFIX + alias.name());
         });
     }
 
@@ -124,7 +124,7 @@ public final class AliasesEndpoint implements Endpoint {
             }
             lifecycle.emit("image-alias-renamed", PREFIX + post.name(), project, request.caller().requestor(),
                     Map.of("old_name", name));
-            return ApiResponse.empty();
+            return new ApiResponse.Created(PREFIX + post.name());
         });
     }
 

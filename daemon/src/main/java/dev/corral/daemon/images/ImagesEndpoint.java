@@ -13,6 +13,7 @@ import dev.corral.daemon.http.Route;
 import dev.corral.daemon.projects.Projects;
 import dev.corral.operations.OperationRegistry;
 import dev.corral.operations.OperationSpec;
+import dev.corral.operations.Progress;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class ImagesEndpoint implements Endpoint {
         return uploads.receive(request).map(upload -> new ApiResponse.Async(operations.submit(
                 OperationSpec.task("Downloading image", context -> {
                     ImageRecord image = uploads.complete(project, upload,
-                            percent -> context.updateMetadata(Map.of("progress", Map.of("percent", percent))));
+                            percent -> context.updateMetadata(Progress.of("image_import", "Importing image", percent)));
                     context.updateMetadata(Map.of("fingerprint", image.fingerprint(),
                             "size", Long.toString(image.size())));
                     lifecycle.emit("image-created", PREFIX + image.fingerprint(), project,

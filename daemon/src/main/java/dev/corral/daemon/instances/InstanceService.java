@@ -33,6 +33,8 @@ import java.util.Map;
 public final class InstanceService {
 
     static final String PREFIX = "/1.0/instances/";
+    /** Go's zero time: what Incus sends for "never", which its clients parse (an empty string they cannot). */
+    public static final String NEVER = "0001-01-01T00:00:00Z";
 
     private final DocumentTable<InstanceRecord> table;
     private final Profiles profiles;
@@ -75,15 +77,16 @@ public final class InstanceService {
                 record.profiles(), record.stateful(), record.description(), record.createdAt(), expanded.config,
                 expanded.devices, record.name(), runtime.status().code().text(), runtime.status().code().code(),
                 record.lastUsedAt(), "none", record.type(), project,
-                withState ? toApiState(runtime) : null);
+                withState ? toApiState(runtime, record.lastUsedAt()) : null);
     }
 
     public InstanceState state(String project, String name) {
         InstanceRecord record = get(project, name);
-        return toApiState(driver(record).state(ref(project, name)));
+        return toApiState(driver(record).state(ref(project, name)), record.lastUsedAt());
     }
 
-    static InstanceState toApiState(RuntimeState runtime) {
+    /** {@code startedAt}: the last start, which the record keeps as {@code last_used_at}. */
+    static InstanceState toApiState(RuntimeState runtime, String startedAt) {
         Map<String, InstanceState.Network> network = new LinkedHashMap<>();
         runtime.network().forEach((name, nic) -> network.put(name, new InstanceState.Network(
                 nic.addresses().stream().map(a -> new InstanceState.Address(a.family(), a.address(), a.netmask(),
@@ -96,7 +99,7 @@ public final class InstanceService {
                 new InstanceState.Memory(Math.max(0, runtime.memoryBytes()), Math.max(0, runtime.memoryPeakBytes()),
                         0, 0, 0),
                 running ? network : null, running ? runtime.pid() : 0, running ? Math.max(0, runtime.processes()) : 0,
-                new InstanceState.Cpu(Math.max(0, runtime.cpuNanos()), 0), "", null);
+                new InstanceState.Cpu(Math.max(0, runtime.cpuNanos()), 0), running ? startedAt : NEVER, null);
     }
 
     // ---- creating ----

@@ -99,7 +99,7 @@ public final class InstancesEndpoint implements Endpoint {
         }
         String type = post.type() == null || post.type().isEmpty() ? "container" : post.type();
         InstanceRecord record = new InstanceRecord(post.name(), type, orEmpty(post.description()), "x86_64",
-                Boolean.TRUE.equals(post.ephemeral()), false, Instant.now().toString(), "",
+                Boolean.TRUE.equals(post.ephemeral()), false, Instant.now().toString(), InstanceService.NEVER,
                 post.config() == null ? Map.of() : post.config(), post.devices() == null ? Map.of() : post.devices(),
                 post.profiles() == null ? List.of("default") : post.profiles());
         return request.blocking(() -> {

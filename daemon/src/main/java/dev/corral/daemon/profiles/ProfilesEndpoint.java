@@ -78,7 +78,7 @@ public final class ProfilesEndpoint implements Endpoint {
                 throw ApiException.conflict("Profile \"" + profile.name() + "\" already exists");
             }
             lifecycle.emit("profile-created", PREFIX + profile.name(), project, request.caller().requestor(), null);
-            return ApiResponse.empty();
+            return new ApiResponse.Created(PREFIX + profile.name());
         });
     }
 
@@ -131,7 +131,7 @@ public final class ProfilesEndpoint implements Endpoint {
             }
             lifecycle.emit("profile-renamed", PREFIX + post.name(), project, request.caller().requestor(),
                     Map.of("old_name", name));
-            return ApiResponse.empty();
+            return new ApiResponse.Created(PREFIX + post.name());
         });
     }
 

@@ -57,15 +57,18 @@ public final class StoragePoolsEndpoint implements Endpoint {
                 "Created", List.of("none"));
     }
 
-    /** Profiles and instances with a disk on the pool, as Incus lists them. */
+    /** Profiles and instances with a disk on the pool (an instance's own or through its profiles). */
     private List<String> usedBy(String pool) {
         List<String> users = new ArrayList<>();
+        List<ProfileRecord> allProfiles = profiles.list(null);
         for (InstanceRecord instance : instances.list(null)) {
-            if (usesPool(instance.devices(), pool)) {
+            boolean viaProfile = allProfiles.stream().anyMatch(profile -> instance.profiles().contains(profile.name())
+                    && usesPool(profile.devices(), pool));
+            if (viaProfile || usesPool(instance.devices(), pool)) {
                 users.add("/1.0/instances/" + instance.name());
             }
         }
-        for (ProfileRecord profile : profiles.list(null)) {
+        for (ProfileRecord profile : allProfiles) {
             if (usesPool(profile.devices(), pool)) {
                 users.add("/1.0/profiles/" + profile.name());
             }
