@@ -25,7 +25,7 @@ public final class CdsTraining {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("corral-cds-");
         try {
-            DaemonConfig config = DaemonConfig.fromEnvironment(Map.of("CORRAL_DIR", dir.toString()));
+            DaemonConfig config = DaemonConfig.fromEnvironment(Map.of("CORRAL_DIR", dir.toString()), null);
             try (Daemon daemon = Daemon.start(config)) {
                 for (String path : new String[] {"/", "/1.0", "/1.0/projects?recursion=1", "/1.0/operations",
                         "/1.0/nope"}) {

@@ -1,5 +1,7 @@
 package dev.corral.daemon;
 
+import java.nio.file.Path;
+
 /** {@code corrald}: runs the daemon in the foreground until SIGTERM or SIGINT; logs go to stderr. */
 public final class Corrald {
 
@@ -12,7 +14,8 @@ public final class Corrald {
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         System.setProperty("org.slf4j.simpleLogger.log.io.netty", "warn");
         long started = System.nanoTime();
-        DaemonConfig config = DaemonConfig.fromEnvironment(System.getenv());
+        String home = System.getProperty("corral.home");
+        DaemonConfig config = DaemonConfig.fromEnvironment(System.getenv(), home == null ? null : Path.of(home));
         Daemon daemon;
         try {
             daemon = Daemon.start(config);

@@ -4,7 +4,18 @@ import dev.corral.daemon.events.EventsEndpoint;
 import dev.corral.daemon.events.Lifecycle;
 import dev.corral.daemon.http.ApiRouter;
 import dev.corral.daemon.http.Endpoint;
+import dev.corral.daemon.images.AliasRecord;
+import dev.corral.daemon.images.AliasesEndpoint;
+import dev.corral.daemon.images.BuiltInImage;
+import dev.corral.daemon.images.ImageRecord;
+import dev.corral.daemon.images.ImageUploads;
+import dev.corral.daemon.images.Images;
+import dev.corral.daemon.images.ImagesEndpoint;
 import dev.corral.daemon.instances.InstanceRecord;
+import dev.corral.daemon.instances.InstanceService;
+import dev.corral.daemon.instances.InstancesEndpoint;
+import dev.corral.daemon.instances.PoolVolumes;
+import dev.corral.daemon.instances.SubIds;
 import dev.corral.daemon.profiles.ProfileRecord;
 import dev.corral.daemon.profiles.Profiles;
 import dev.corral.daemon.profiles.ProfilesEndpoint;
@@ -22,7 +33,12 @@ import dev.corral.daemon.server.ServerEndpoint;
 import dev.corral.daemon.state.SqliteStateStore;
 import dev.corral.daemon.state.StateStore;
 import dev.corral.daemon.testing.TestHooksEndpoint;
+import dev.corral.container.lxc.LxcDriver;
+import dev.corral.instance.InstanceDriver;
+import dev.corral.instance.InstanceType;
 import dev.corral.operations.EventBus;
+import dev.corral.storage.DirPool;
+import dev.corral.storage.ImageStore;
 import dev.corral.operations.OperationRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -32,6 +48,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,13 +118,32 @@ public final class Daemon implements AutoCloseable {
         Files.createDirectories(defaultPool);
         pools.ensureDefault(defaultPool);
         profiles.ensureDefault(Projects.DEFAULT, StoragePools.DEFAULT);
+
+        ImageStore imageStore = new ImageStore(config.dir().resolve("images"));
+        Images images = new Images(store.documents(Documents.IMAGES, ImageRecord.class),
+                store.documents(Documents.IMAGE_ALIASES, AliasRecord.class));
+        ImageUploads uploads = new ImageUploads(config.dir().resolve("uploads"), images, imageStore);
+        BuiltInImage.ensure(images, uploads, Projects.DEFAULT, config.builtInImage());
+
+        Map<String, DirPool> dirPools = new HashMap<>();
+        for (StoragePoolRecord pool : pools.list()) {
+            dirPools.put(pool.name(), new DirPool(pool.name(), Path.of(pool.config().get("source")), imageStore));
+        }
+        InstanceDriver lxc = new LxcDriver(config.dir().resolve("containers"), config.dir().resolve("logs"));
+        InstanceService instanceService = new InstanceService(instances, profiles, new PoolVolumes(dirPools), images,
+                Map.of(InstanceType.CONTAINER, lxc), lifecycle, SubIds.forRoot(), config.dir().resolve("logs"));
+
         List<Endpoint> endpoints = new ArrayList<>(List.of(
                 new ServerEndpoint(new ServerConfig(store), lifecycle, HostInfo.read()),
                 new ProjectsEndpoint(store, profileTable, instances),
                 new OperationsEndpoint(operations),
                 new EventsEndpoint(events),
                 new ProfilesEndpoint(profiles, instances, lifecycle),
-                new StoragePoolsEndpoint(pools, profileTable, instances)));
+                new StoragePoolsEndpoint(pools, profileTable, instances),
+                // Aliases first: /1.0/images/aliases must not be taken for an image fingerprint.
+                new AliasesEndpoint(images, lifecycle),
+                new ImagesEndpoint(images, imageStore, uploads, operations, lifecycle),
+                new InstancesEndpoint(instanceService, operations)));
         if (config.testHooks()) {
             LOG.warn("test hooks are enabled (CORRAL_TEST_HOOKS=1): never do this in production");
             endpoints.add(new TestHooksEndpoint(operations));
@@ -114,6 +151,7 @@ public final class Daemon implements AutoCloseable {
         unixServer = UnixListener.listen(vertx, ApiRouter.build(vertx, endpoints, events), config.socket(),
                 config.socketGroup()).await();
         LOG.info("listening on {}", config.socket());
+        operationWorkers.submit(instanceService::autostart);
     }
 
     @Override

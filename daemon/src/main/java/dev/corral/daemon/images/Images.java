@@ -11,6 +11,9 @@ import java.util.List;
 /** Image and alias records: lookup by fingerprint prefix or alias. Blocking. */
 public final class Images implements ImageCatalog {
 
+    /** Go's zero time, Incus's "never". */
+    static final String NEVER = "0001-01-01T00:00:00Z";
+
     private final DocumentTable<ImageRecord> images;
     private final DocumentTable<AliasRecord> aliases;
 

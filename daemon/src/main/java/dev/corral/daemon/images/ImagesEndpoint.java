@@ -14,6 +14,7 @@ import dev.corral.daemon.projects.Projects;
 import dev.corral.operations.OperationRegistry;
 import dev.corral.operations.OperationSpec;
 import dev.corral.operations.Progress;
+import dev.corral.storage.ImageStore;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +26,12 @@ public final class ImagesEndpoint implements Endpoint {
     private static final String PREFIX = "/1.0/images/";
 
     private final Images images;
-    private final ImageFiles files;
+    private final ImageStore files;
     private final ImageUploads uploads;
     private final OperationRegistry operations;
     private final Lifecycle lifecycle;
 
-    public ImagesEndpoint(Images images, ImageFiles files, ImageUploads uploads, OperationRegistry operations,
+    public ImagesEndpoint(Images images, ImageStore files, ImageUploads uploads, OperationRegistry operations,
             Lifecycle lifecycle) {
         this.images = images;
         this.files = files;
@@ -82,8 +83,12 @@ public final class ImagesEndpoint implements Endpoint {
         String project = Projects.fromRequest(request);
         return uploads.receive(request).map(upload -> new ApiResponse.Async(operations.submit(
                 OperationSpec.task("Downloading image", context -> {
-                    ImageRecord image = uploads.complete(project, upload,
-                            percent -> context.updateMetadata(Progress.of("image_import", "Importing image", percent)));
+                    ImageRecord image = uploads.complete(project, upload, (stage, done, total) -> {
+                        int percent = dev.corral.storage.Progress.percent(done, total);
+                        if (percent >= 0) {
+                            context.updateMetadata(Progress.of("image_import", "Importing image", percent));
+                        }
+                    });
                     context.updateMetadata(Map.of("fingerprint", image.fingerprint(),
                             "size", Long.toString(image.size())));
                     lifecycle.emit("image-created", PREFIX + image.fingerprint(), project,
@@ -136,9 +141,10 @@ public final class ImagesEndpoint implements Endpoint {
         String fingerprint = request.pathParam("fingerprint");
         return request.blocking(() -> {
             ImageRecord image = images.find(project, fingerprint);
-            var paths = files.files(image.fingerprint());
-            return new ApiResponse.Files(paths, paths.size() == 1 ? List.of("image") : List.of("metadata",
-                    image.type().equals("virtual-machine") ? "rootfs.img" : "rootfs"));
+            var stored = files.files(image.fingerprint());
+            var parts = stored.split() ? List.of(stored.metadata(), stored.rootfs()) : List.of(stored.metadata());
+            return new ApiResponse.Files(parts.stream().map(part -> part.path()).toList(),
+                    parts.stream().map(part -> part.field()).toList());
         });
     }
 

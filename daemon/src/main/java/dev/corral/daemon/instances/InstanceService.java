@@ -146,7 +146,8 @@ public final class InstanceService {
     }
 
     /** Creates (and, if asked, starts) a planned instance; undoes every finished step if a later one fails. */
-    public void create(Plan plan, Requestor requestor) throws Exception {
+    public void create(Plan plan, Requestor requestor, java.util.function.Consumer<Map<String, Object>> progress)
+            throws Exception {
         InstanceRecord record = withImage(plan.record(), plan.image());
         InstanceRef ref = ref(plan.project(), record.name());
         InstanceType type = typeOf(record);
@@ -159,10 +160,12 @@ public final class InstanceService {
             revert.add(() -> table.delete(plan.project(), record.name()));
             IdMap idMap = idMap(type, expand(plan.project(), record).config);
             if (plan.image() != null) {
-                volumes.createFromImage(plan.pool(), ref, type, plan.image().fingerprint(), idMap);
+                volumes.createFromImage(plan.pool(), ref, type, plan.image().fingerprint(), idMap,
+                        percent -> progress.accept(dev.corral.operations.Progress.of(
+                                "create_instance_from_image_unpack", "Unpacking image", percent)));
                 images.markUsed(plan.project(), plan.image().fingerprint());
             } else {
-                volumes.createEmpty(plan.pool(), ref, type);
+                volumes.createEmpty(plan.pool(), ref, type, idMap);
             }
             revert.add(() -> volumes.delete(plan.pool(), ref, type));
             InstanceSpec spec = spec(plan.project(), record);
@@ -349,8 +352,13 @@ public final class InstanceService {
                 InstanceSpec oldSpec = spec(project, current);
                 volumes.rename(pool, from, to, type);
                 revert.add(() -> volumes.rename(pool, to, from, type));
+                // Logs first: the driver writes its config (and log paths) under the new name.
+                moveLogs(from, to);
+                revert.add(() -> moveLogs(to, from));
                 drivers.get(type).rename(oldSpec, spec(project, renamed));
                 revert.add(() -> drivers.get(type).rename(spec(project, renamed), oldSpec));
+                // liblxc opens the old config's log file while renaming: drop what it left under the old name.
+                removeLogs(from);
                 try {
                     table.rename(project, name, newName, renamed);
                 } catch (StateConflictException e) {
@@ -389,7 +397,29 @@ public final class InstanceService {
         drivers.get(type).delete(ref);
         volumes.delete(rootPool(expand(project, record).devices), ref, type);
         table.delete(project, record.name());
+        removeLogs(ref);
         lifecycle.emit("instance-deleted", PREFIX + record.name(), project, requestor, null);
+    }
+
+    private void moveLogs(InstanceRef from, InstanceRef to) throws java.io.IOException {
+        Path source = logRoot.resolve(from.backendName());
+        if (java.nio.file.Files.exists(source)) {
+            java.nio.file.Files.move(source, logRoot.resolve(to.backendName()));
+        }
+    }
+
+    private void removeLogs(InstanceRef ref) {
+        Path logs = logRoot.resolve(ref.backendName());
+        try (var paths = java.nio.file.Files.walk(logs)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(path);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no logs yet
+        } catch (java.io.IOException e) {
+            org.slf4j.LoggerFactory.getLogger(InstanceService.class).warn("cannot remove {}: {}", logs,
+                    e.getMessage());
+        }
     }
 
     // ---- start-up ----

@@ -106,7 +106,8 @@ public final class InstancesEndpoint implements Endpoint {
             InstanceService.Plan plan = instances.plan(project, record, post.source().type(), post.source().alias(),
                     post.source().fingerprint(), Boolean.TRUE.equals(post.start()));
             return submit(post.start() == Boolean.TRUE ? "Creating and starting instance" : "Creating instance",
-                    project, post.name(), context -> instances.create(plan, request.caller().requestor()));
+                    project, post.name(), context -> instances.create(plan, request.caller().requestor(),
+                            context::updateMetadata));
         });
     }
 

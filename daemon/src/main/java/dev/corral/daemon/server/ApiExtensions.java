@@ -19,7 +19,14 @@ public final class ApiExtensions {
             "operation_description",                 // description field of operations
             "operation_wait",                        // GET /1.0/operations/{id}/wait
             "operations_get_query_all_projects",     // GET /1.0/operations?all-projects=true
-            "api_os");                               // environment.os_name and os_version
+            "api_os",                                // environment.os_name and os_version
+            "entity_description",                    // description on profiles, instances, aliases
+            "image_create_aliases",                  // aliases with an image upload (X-Incus-aliases)
+            "image_types",                           // type of images and aliases
+            "instances",                             // /1.0/instances (and the /1.0/containers aliases)
+            "instance_create_start",                 // "start": true in POST /1.0/instances
+            "instance_get_full",                     // GET /1.0/instances/{name}?recursion=1 with state
+            "api_filtering");                        // ?filter= on instance and image lists
 
     private ApiExtensions() {
     }
