@@ -151,7 +151,7 @@ public final class Daemon implements AutoCloseable {
         unixServer = UnixListener.listen(vertx, ApiRouter.build(vertx, endpoints, events), config.socket(),
                 config.socketGroup()).await();
         LOG.info("listening on {}", config.socket());
-        operationWorkers.submit(instanceService::autostart);
+        operationWorkers.submit(instanceService::reconcile);
     }
 
     @Override

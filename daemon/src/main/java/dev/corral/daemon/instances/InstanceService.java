@@ -202,7 +202,9 @@ public final class InstanceService {
         InstanceStatus status = driver.state(ref).status();
         Duration timeout = timeoutSeconds < 0 ? Duration.ofSeconds(30) : Duration.ofSeconds(timeoutSeconds);
         switch (action) {
-            case "start" -> require(status == InstanceStatus.STOPPED, "The instance is already running");
+            // A frozen instance is started by thawing it, as Incus does.
+            case "start" -> require(status == InstanceStatus.STOPPED || status == InstanceStatus.FROZEN,
+                    "The instance is already running");
             case "stop", "restart" -> require(status != InstanceStatus.STOPPED, "The instance is already stopped");
             case "freeze" -> require(status == InstanceStatus.RUNNING, status == InstanceStatus.FROZEN
                     ? "The instance is already frozen" : "The instance isn't running");
@@ -213,7 +215,14 @@ public final class InstanceService {
             try (AutoCloseable claim = busy.claim(ref, action)) {
                 InstanceRecord current = get(project, name);
                 switch (action) {
-                    case "start" -> startRecord(project, current, spec(project, current), requestor);
+                    case "start" -> {
+                        if (driver.state(ref).status() == InstanceStatus.FROZEN) {
+                            driver.unfreeze(ref);
+                            lifecycle.emit("instance-resumed", PREFIX + name, project, requestor, null);
+                        } else {
+                            startRecord(project, current, spec(project, current), requestor);
+                        }
+                    }
                     case "stop" -> stopRecord(project, current, force, timeout, requestor);
                     case "restart" -> {
                         driver.stop(ref, force, timeout);
@@ -424,8 +433,22 @@ public final class InstanceService {
 
     // ---- start-up ----
 
-    /** Starts the instances with {@code boot.autostart} that are not running (at daemon start). */
-    public void autostart() {
+    /**
+     * At daemon start: the database says which instances exist, the drivers what runs. Instances with
+     * {@code boot.autostart} that do not run are started; running containers the database does not know are
+     * reported (never touched).
+     */
+    public void reconcile() {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        table.list(null).forEach(record -> known.add(ref("default", record.name()).backendName()));
+        for (InstanceDriver driver : drivers.values()) {
+            for (String running : driver.running()) {
+                if (!known.contains(running)) {
+                    org.slf4j.LoggerFactory.getLogger(InstanceService.class).warn(
+                            "{} runs but is not in the database: left alone", running);
+                }
+            }
+        }
         for (InstanceRecord record : table.list(null)) {
             String project = "default";
             InstanceRef ref = ref(project, record.name());
