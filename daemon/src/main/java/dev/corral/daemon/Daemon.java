@@ -151,7 +151,13 @@ public final class Daemon implements AutoCloseable {
         unixServer = UnixListener.listen(vertx, ApiRouter.build(vertx, endpoints, events), config.socket(),
                 config.socketGroup()).await();
         LOG.info("listening on {}", config.socket());
-        operationWorkers.submit(instanceService::reconcile);
+        operationWorkers.submit(() -> {
+            try {
+                instanceService.reconcile();
+            } catch (RuntimeException e) {
+                LOG.error("cannot reconcile instances with what runs", e);
+            }
+        });
     }
 
     @Override

@@ -172,10 +172,11 @@ public final class InstanceService {
             drivers.get(type).create(spec);
             revert.add(() -> drivers.get(type).delete(ref));
             lifecycle.emit("instance-created", PREFIX + record.name(), plan.project(), requestor, null);
+            revert.success();
+            // A start that fails leaves the instance created (and stopped), as Incus does; the operation fails.
             if (plan.start()) {
                 startRecord(plan.project(), record, spec, requestor);
             }
-            revert.success();
         }
     }
 
