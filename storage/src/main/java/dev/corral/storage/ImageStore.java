@@ -1,5 +1,7 @@
 package dev.corral.storage;
 
+import dev.corral.instance.Revert;
+
 import dev.corral.api.ApiException;
 import dev.corral.instance.InstanceType;
 import java.io.FilterInputStream;

@@ -1,5 +1,7 @@
 package dev.corral.storage;
 
+import dev.corral.instance.Revert;
+
 import dev.corral.api.ApiException;
 import java.io.FilterInputStream;
 import java.io.IOException;

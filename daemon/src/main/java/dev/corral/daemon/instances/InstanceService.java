@@ -1,5 +1,7 @@
 package dev.corral.daemon.instances;
 
+import dev.corral.instance.Revert;
+
 import dev.corral.api.ApiException;
 import dev.corral.api.Instance;
 import dev.corral.api.InstanceState;

@@ -1,4 +1,4 @@
-package dev.corral.storage;
+package dev.corral.instance;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -6,25 +6,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Undo steps of a multi-step change: add one after each step that succeeded; {@link #close()} runs them in reverse
- * unless {@link #success()} was called. Use in try-with-resources.
+ * Undo steps for a multi-step change: add one after each step that succeeded; {@link #close()} runs them in reverse
+ * unless {@link #success()} was called. Use in try-with-resources. Shared by the daemon, storage and drivers.
  */
-final class Revert implements AutoCloseable {
+public final class Revert implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Revert.class);
 
-    interface Step {
+    public interface Step {
         void undo() throws Exception;
     }
 
     private final Deque<Step> steps = new ArrayDeque<>();
     private boolean succeeded;
 
-    void add(Step step) {
+    public void add(Step step) {
         steps.push(step);
     }
 
-    void success() {
+    public void success() {
         succeeded = true;
     }
 
@@ -37,7 +37,7 @@ final class Revert implements AutoCloseable {
             try {
                 steps.pop().undo();
             } catch (Exception e) {
-                LOG.error("cannot undo a step of a failed storage change", e);
+                LOG.error("cannot undo a step of a failed change", e);
             }
         }
     }
