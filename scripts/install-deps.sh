@@ -9,6 +9,11 @@ packages=(openjdk-17-jdk-headless maven curl jq lxd-client lxc busybox-static)
 # What the tests drive corrald with, from bookworm-backports: the real incus CLI.
 backports=(incus-client)
 
+# Unprivileged containers map their ids into root's subordinate range (as Incus's package sets up).
+for f in /etc/subuid /etc/subgid; do
+  grep -qs '^root:' "$f" || echo 'root:1000000:1000000000' >> "$f"
+done
+
 missing=()
 for p in "${packages[@]}" "${backports[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,5 +1,6 @@
 package dev.corral.bench;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -39,12 +40,17 @@ final class HttpConnection implements AutoCloseable {
 
     /** Sends one request and reads its whole response. The caller reconnects when the response says close. */
     ResponseReader.Response exchange(HttpRequest request) throws IOException {
+        return exchange(request, null);
+    }
+
+    /** Like {@link #exchange(HttpRequest)}, and copies the response body to {@code bodySink} unless it is null. */
+    ResponseReader.Response exchange(HttpRequest request, ByteArrayOutputStream bodySink) throws IOException {
         ByteBuffer out = ByteBuffer.wrap(request.bytes());
         // Bounded: a blocking write makes progress or throws.
         while (out.hasRemaining()) {
             channel.write(out);
         }
-        return reader.read(request.isHead());
+        return reader.read(request.isHead(), bodySink);
     }
 
     @Override

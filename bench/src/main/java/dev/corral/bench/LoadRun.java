@@ -20,17 +20,26 @@ final class LoadRun {
 
     static LoadResult run(BenchOptions o) throws InterruptedException {
         HttpRequest request = HttpRequest.of(o.method(), o.path(), o.body());
+        return run(o.socket(), List.of(request), o.concurrency(), o.warmUp(),
+                o.requests() > 0 ? o.maxTime() : o.duration(), o.requests() > 0 ? o.requests() : Long.MAX_VALUE);
+    }
+
+    /**
+     * Runs {@code concurrency} workers that send {@code requests} in turn (worker i starts at request i): a
+     * warm-up of {@code warmUp}, then a measured phase that ends after {@code count} responses or
+     * {@code measuredTime}, whichever comes first.
+     */
+    static LoadResult run(Path socket, List<HttpRequest> requests, int concurrency, Duration warmUp,
+                          Duration measuredTime, long count) throws InterruptedException {
         long now = System.nanoTime();
-        Budget warmUp = new Budget(now, now + o.warmUp().toNanos(), Long.MAX_VALUE);
-        long measuredStart = warmUp.deadlineNanos();
-        Budget measured = o.requests() > 0
-                ? new Budget(measuredStart, measuredStart + o.maxTime().toNanos(), o.requests())
-                : new Budget(measuredStart, measuredStart + o.duration().toNanos(), Long.MAX_VALUE);
+        Budget warmUpBudget = new Budget(now, now + warmUp.toNanos(), Long.MAX_VALUE);
+        long measuredStart = warmUpBudget.deadlineNanos();
+        Budget measured = new Budget(measuredStart, measuredStart + measuredTime.toNanos(), count);
 
         List<Worker> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < o.concurrency(); i++) {
-            Worker w = new Worker(o.socket(), request, List.of(warmUp, measured));
+        for (int i = 0; i < concurrency; i++) {
+            Worker w = new Worker(socket, requests, i, List.of(warmUpBudget, measured));
             Thread t = new Thread(w, "bench-worker-" + i);
             t.setDaemon(true);
             workers.add(w);

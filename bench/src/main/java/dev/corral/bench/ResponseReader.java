@@ -1,5 +1,6 @@
 package dev.corral.bench;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,7 +13,8 @@ import java.util.Locale;
  *
  * <p>Only what a load generator needs: the status code, the body framing (Content-Length, chunked, or
  * read-to-close) and whether the server will close the connection. Bytes that arrive past the end of one
- * response stay buffered for the next, so keep-alive works whatever the read boundaries are.
+ * response stay buffered for the next, so keep-alive works whatever the read boundaries are. A caller that
+ * needs the body (to parse JSON) passes a sink that receives the payload bytes.
  *
  * <p>Not thread-safe: one reader per connection, used by one thread.
  */
@@ -26,6 +28,8 @@ final class ResponseReader {
     private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     /** Body bytes of the response being read (payload only: no chunk framing). */
     private long bodyBytes;
+    /** Where the payload of the response being read is copied, or null to discard it. */
+    private ByteArrayOutputStream sink;
 
     ResponseReader(ReadableByteChannel channel) {
         this.channel = channel;
@@ -45,7 +49,17 @@ final class ResponseReader {
      * @param headRequest true when the request was HEAD, whose response has no body whatever its headers say
      */
     Response read(boolean headRequest) throws IOException {
+        return read(headRequest, null);
+    }
+
+    /**
+     * Reads one full response and copies its payload (without chunk framing) to {@code bodySink}.
+     *
+     * @param bodySink receives the body bytes, or null to discard them
+     */
+    Response read(boolean headRequest, ByteArrayOutputStream bodySink) throws IOException {
         bodyBytes = 0;
+        sink = bodySink;
         String statusLine = readLine();
         int status = parseStatus(statusLine);
         boolean http10 = statusLine.startsWith("HTTP/1.0");
@@ -176,6 +190,9 @@ final class ResponseReader {
                 fill();
             }
             int n = (int) Math.min(left, buffer.remaining());
+            if (sink != null) {
+                sink.write(buffer.array(), buffer.position(), n);
+            }
             buffer.position(buffer.position() + n);
             left -= n;
             bodyBytes += n;
@@ -185,6 +202,9 @@ final class ResponseReader {
     private void skipToEof() throws IOException {
         while (true) {
             bodyBytes += buffer.remaining();
+            if (sink != null) {
+                sink.write(buffer.array(), buffer.position(), buffer.remaining());
+            }
             buffer.position(buffer.limit());
             buffer.compact();
             int n = channel.read(buffer);

@@ -10,6 +10,7 @@ import java.util.List;
 /**
  * One closed-loop client: one connection, one request in flight, the next sent as soon as the previous
  * answer is read. Runs the phases in order on the same connection, so the measured phase starts warm.
+ * Given several requests, it sends them in turn, starting at its own offset (so workers spread over them).
  */
 final class Worker implements Runnable {
 
@@ -19,14 +20,23 @@ final class Worker implements Runnable {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Path socket;
-    private final HttpRequest request;
+    private final List<HttpRequest> requests;
     private final List<Budget> phases;
+    private int next;
     private final List<PhaseStats> stats = new ArrayList<>();
     private HttpConnection connection;
 
     Worker(Path socket, HttpRequest request, List<Budget> phases) {
+        this(socket, List.of(request), 0, phases);
+    }
+
+    Worker(Path socket, List<HttpRequest> requests, int offset, List<Budget> phases) {
+        if (requests.isEmpty()) {
+            throw new IllegalArgumentException("no request to send");
+        }
         this.socket = socket;
-        this.request = request;
+        this.requests = List.copyOf(requests);
+        this.next = Math.floorMod(offset, requests.size());
         this.phases = phases;
     }
 
@@ -53,6 +63,8 @@ final class Worker implements Runnable {
 
     private void runPhase(Budget phase, PhaseStats s) {
         while (!Thread.currentThread().isInterrupted() && phase.take()) {
+            HttpRequest request = requests.get(next);
+            next = next + 1 == requests.size() ? 0 : next + 1;
             long start = System.nanoTime();
             try {
                 if (connection == null) {
