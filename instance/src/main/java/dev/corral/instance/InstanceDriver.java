@@ -33,6 +33,11 @@ public interface InstanceDriver {
 
     RuntimeState state(InstanceRef ref);
 
+    /** Only the status: what lists and state checks need, cheaper than {@link #state}. */
+    default InstanceStatus status(InstanceRef ref) {
+        return state(ref).status();
+    }
+
     /** Applies a changed configuration: written for the next start, and what can change live, live. */
     void update(InstanceSpec spec);
 

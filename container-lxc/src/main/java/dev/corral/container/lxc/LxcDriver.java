@@ -186,6 +186,13 @@ public final class LxcDriver implements InstanceDriver {
     }
 
     @Override
+    public InstanceStatus status(InstanceRef ref) {
+        try (LxcContainer c = open(ref)) {
+            return c.isDefined() ? status(c.state()) : InstanceStatus.STOPPED;
+        }
+    }
+
+    @Override
     public void update(InstanceSpec spec) {
         Path config = containerDir(spec.ref()).resolve("config");
         byte[] previous;

@@ -74,10 +74,13 @@ public final class InstanceService {
     /** The instance as the API shows it; with {@code withState}, its full state too (recursion 2). */
     public Instance toApi(String project, InstanceRecord record, boolean withState) {
         Expanded expanded = expand(project, record);
-        RuntimeState runtime = driver(record).state(ref(project, record.name()));
+        InstanceRef ref = ref(project, record.name());
+        // The full state only when asked for (recursion 2): lists need the status alone, which is cheap.
+        RuntimeState runtime = withState ? driver(record).state(ref) : null;
+        InstanceStatus status = runtime != null ? runtime.status() : driver(record).status(ref);
         return new Instance(record.architecture(), record.config(), record.devices(), record.ephemeral(),
                 record.profiles(), record.stateful(), record.description(), record.createdAt(), expanded.config,
-                expanded.devices, record.name(), runtime.status().code().text(), runtime.status().code().code(),
+                expanded.devices, record.name(), status.code().text(), status.code().code(),
                 record.lastUsedAt(), "none", record.type(), project,
                 withState ? toApiState(runtime, record.lastUsedAt()) : null);
     }
@@ -202,7 +205,7 @@ public final class InstanceService {
         InstanceRecord record = get(project, name);
         InstanceRef ref = ref(project, name);
         InstanceDriver driver = driver(record);
-        InstanceStatus status = driver.state(ref).status();
+        InstanceStatus status = driver.status(ref);
         Duration timeout = timeoutSeconds < 0 ? Duration.ofSeconds(30) : Duration.ofSeconds(timeoutSeconds);
         switch (action) {
             // A frozen instance is started by thawing it, as Incus does.
@@ -219,7 +222,7 @@ public final class InstanceService {
                 InstanceRecord current = get(project, name);
                 switch (action) {
                     case "start" -> {
-                        if (driver.state(ref).status() == InstanceStatus.FROZEN) {
+                        if (driver.status(ref) == InstanceStatus.FROZEN) {
                             driver.unfreeze(ref);
                             lifecycle.emit("instance-resumed", PREFIX + name, project, requestor, null);
                         } else {
@@ -347,7 +350,7 @@ public final class InstanceService {
         InstanceRecord record = get(project, name);
         InstanceRef from = ref(project, name);
         InstanceRef to = ref(project, newName);
-        if (driver(record).state(from).status() != InstanceStatus.STOPPED) {
+        if (driver(record).status(from) != InstanceStatus.STOPPED) {
             throw ApiException.badRequest("Renaming of running instance not allowed");
         }
         if (table.get(project, newName).isPresent()) {
@@ -389,7 +392,7 @@ public final class InstanceService {
     /** Checks synchronously that the instance may be deleted (it is stopped); returns the work. */
     public Runnable delete(String project, String name, Requestor requestor) {
         InstanceRecord record = get(project, name);
-        if (driver(record).state(ref(project, name)).status() != InstanceStatus.STOPPED) {
+        if (driver(record).status(ref(project, name)) != InstanceStatus.STOPPED) {
             throw ApiException.badRequest("Instance is running");
         }
         return () -> {
@@ -456,7 +459,7 @@ public final class InstanceService {
             String project = "default";
             InstanceRef ref = ref(project, record.name());
             if (InstanceConfigKeys.isTrue(expand(project, record).config.get("boot.autostart"))
-                    && driver(record).state(ref).status() == InstanceStatus.STOPPED) {
+                    && driver(record).status(ref) == InstanceStatus.STOPPED) {
                 try {
                     startRecord(project, record, spec(project, record), null);
                 } catch (RuntimeException e) {
