@@ -103,8 +103,10 @@ public abstract class InstanceDriverContract {
     void freezeThenUnfreeze() {
         InstanceSpec spec = started(Map.of());
         long pid = driver().state(spec.ref()).pid();
+        assertEquals(InstanceStatus.RUNNING, driver().status(spec.ref()));
         driver().freeze(spec.ref());
         assertEquals(InstanceStatus.FROZEN, driver().state(spec.ref()).status());
+        assertEquals(InstanceStatus.FROZEN, driver().status(spec.ref()));
         driver().unfreeze(spec.ref());
         RuntimeState thawed = driver().state(spec.ref());
         assertEquals(InstanceStatus.RUNNING, thawed.status());
@@ -275,6 +277,7 @@ public abstract class InstanceDriverContract {
     protected final void assertStopped(InstanceRef ref) {
         RuntimeState s = driver().state(ref);
         assertEquals(InstanceStatus.STOPPED, s.status());
+        assertEquals(InstanceStatus.STOPPED, driver().status(ref), "status() agrees with state()");
         assertEquals(-1, s.pid(), "pid of a stopped instance");
     }
 }
