@@ -45,6 +45,8 @@ for tool in curl setsid ps; do
 done
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$ROOT/bench/lib.sh"
 CORRALD=${CORRALD:-$ROOT/packaging/target/corral/bin/corrald}
 INCUS_SOCKET=${INCUS_SOCKET:-/var/lib/incus/unix.socket}
 INCUSD=/usr/libexec/incus/incusd
@@ -55,30 +57,6 @@ CORRAL_DIR=""
 CORRAL_PID=""
 INCUS_PID=""
 STATUS=0
-
-log() { printf '== %s\n' "$*"; }
-
-# True while a process of session $1 is running. Zombies do not count: the leader stays one until reaped.
-session_alive() {
-    # shellcheck disable=SC2009  # pgrep counts zombies as alive; ps shows their state.
-    ps -o stat= -s "$1" 2>/dev/null | grep -qv '^Z'
-}
-
-# Stops a session we started with setsid: SIGTERM, then SIGKILL after $3 seconds.
-stop_group() {
-    local pid=$1 name=$2 grace=$3 i
-    kill -TERM -- "-$pid" 2>/dev/null || return 0
-    for ((i = 0; i < grace * 10; i++)); do
-        session_alive "$pid" || break
-        sleep 0.1
-    done
-    if session_alive "$pid"; then
-        echo "$name (pid $pid) ignored SIGTERM for ${grace}s: killing it" >&2
-        kill -KILL -- "-$pid" 2>/dev/null || true
-    fi
-    # Reap it; its exit status after a signal is expected to be non-zero.
-    wait "$pid" 2>/dev/null || true
-}
 
 # shellcheck disable=SC2317  # called through the EXIT trap
 cleanup() {
@@ -94,28 +72,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# True when GET / on the socket answers HTTP 200.
-answers() {
-    [ -S "$1" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 --unix-socket "$1" http://localhost/)" = 200 ]
-}
-
-# Waits up to $2 seconds for the socket to answer; gives up early if process $3 died. $4 is its log.
-wait_for() {
-    local socket=$1 seconds=$2 pid=$3 logfile=$4 i
-    for ((i = 0; i < seconds * 10; i++)); do
-        if answers "$socket"; then return 0; fi
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "the daemon exited before answering on $socket; last lines of its log:" >&2
-            tail -n 30 "$logfile" >&2
-            return 1
-        fi
-        sleep 0.1
-    done
-    echo "no answer on $socket after ${seconds}s; last lines of the log:" >&2
-    tail -n 30 "$logfile" >&2
-    return 1
-}
 
 # Runs RequestBench against one socket; the figures land in $WORK/<label>.txt.
 request_bench() {
@@ -138,24 +94,11 @@ row() {
     fi
 }
 
-# a / b with 2 decimals, or n/a when either is missing or b is zero.
-ratio() {
-    awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
-}
-
 if [ "$BUILD" = 1 ]; then
     log "building (mvn -B -q -DskipTests package)"
     (cd "$ROOT" && mvn -B -q -DskipTests package)
 fi
-BENCH_JAR=""
-for jar in "$ROOT"/bench/target/corral-bench-*.jar; do
-    if [ -f "$jar" ]; then BENCH_JAR=$jar; break; fi
-done
-if [ -z "$BENCH_JAR" ]; then
-    echo "run.sh: bench/target/corral-bench-*.jar is missing; run without --no-build" >&2
-    exit 2
-fi
-CP="$BENCH_JAR:$ROOT/bench/target/lib/*"
+CP=$(bench_classpath "$ROOT") || exit 2
 
 log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other work skews the figures)"
 log "settings: GET $REQ_PATH, concurrency $CONCURRENCY, warm-up ${WARMUP}s, measured ${DURATION}s per target"

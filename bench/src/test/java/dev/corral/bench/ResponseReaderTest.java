@@ -62,6 +62,19 @@ class ResponseReaderTest {
     }
 
     @Test
+    void copiesBodiesToTheSinkWithoutChunkFraming() throws IOException {
+        for (int step : new int[] {1, 4, 1 << 20}) {
+            ResponseReader reader = new ResponseReader(new Trickle(CHUNKED + SIZED, step));
+            java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+            assertEquals(15, reader.read(false, sink).bodyBytes());
+            assertEquals("hello0123456789", sink.toString(StandardCharsets.ISO_8859_1), "step " + step);
+            sink.reset();
+            assertEquals(404, reader.read(false, sink).status());
+            assertEquals("missing", sink.toString(StandardCharsets.ISO_8859_1), "step " + step);
+        }
+    }
+
+    @Test
     void honoursConnectionClose() throws IOException {
         ResponseReader reader = new ResponseReader(new Trickle(
                 "HTTP/1.1 503 Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 64));

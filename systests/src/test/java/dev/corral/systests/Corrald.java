@@ -37,7 +37,10 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * <p>Started before the class's first test: {@code $corral.home/bin/corrald} with {@code CORRAL_DIR} set, waited for
  * (bounded) until {@code GET /} answers 200 on {@code $CORRAL_DIR/unix.socket}; its stdout and stderr go to
  * {@code $corral.logs/<TestClass>-corrald.log}, whose tail is printed when a test fails. Stopped after the last test
- * with SIGTERM (SIGKILL after {@value #STOP_GRACE_SECONDS} s), and the scratch directory is deleted.
+ * with SIGTERM (SIGKILL after {@value #STOP_GRACE_SECONDS} s); then every container still running under
+ * {@code $CORRAL_DIR/containers} (containers outlive corrald: their LXC monitors are not its children) is killed with
+ * {@code lxc-stop -k}, and the scratch directory is deleted. A JVM shutdown hook does the same when the test JVM
+ * ends before {@code afterAll} (e.g. surefire's fork timeout), so no container leaks into later runs.
  *
  * <p>With the system property {@code corral.socket} set, nothing is started: the tests talk to the daemon already
  * listening there (for example the real Incus, {@code -Dcorral.socket=/var/lib/incus/unix.socket}), which proves
@@ -56,6 +59,9 @@ public final class Corrald implements BeforeAllCallback, AfterAllCallback, TestW
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     static final int STOP_GRACE_SECONDS = 5;
+    /** Bound on one {@code lxc-stop -k} (it returns once init is gone). */
+    static final int LXC_STOP_SECONDS = 30;
+    static final Path LXC_STOP = Path.of("/usr/bin/lxc-stop");
     private static final int LOG_TAIL_LINES = 80;
 
     private final Map<String, String> env;
@@ -64,6 +70,7 @@ public final class Corrald implements BeforeAllCallback, AfterAllCallback, TestW
     private Path log;
     private Process process;
     private Thread shutdownHook;
+    private Thread cleanupHook;
     private boolean lastStopGraceful = true;
 
     private Corrald(Map<String, String> env) {
@@ -110,6 +117,20 @@ public final class Corrald implements BeforeAllCallback, AfterAllCallback, TestW
         return isExternal() ? externalSocket.getParent() : dir;
     }
 
+    /** The LXC path of the daemon's containers: {@code $CORRAL_DIR/containers/<name>/config}. */
+    public Path containersDir() {
+        return dir().resolve("containers");
+    }
+
+    /**
+     * Kills a container behind the daemon's back ({@code lxc-stop -k -P <containersDir> -n <name>}), as a crash or
+     * an administrator would; returns lxc-stop's exit status (0 stopped, 2 it was not running).
+     */
+    public int lxcStopBehindTheDaemonsBack(String name) throws IOException, InterruptedException {
+        assumeCorrald("kills a container under the daemon's own lxcpath");
+        return lxcStop(containersDir(), name);
+    }
+
     /** The started process (absent for an external daemon or before start). */
     public Optional<ProcessHandle> process() {
         return Optional.ofNullable(process).map(Process::toHandle);
@@ -154,13 +175,31 @@ public final class Corrald implements BeforeAllCallback, AfterAllCallback, TestW
         log = logs.resolve(name + "-corrald.log");
         Files.deleteIfExists(log);
         dir = Files.createTempDirectory("corral-test-");
+        Path scratch = dir;
+        cleanupHook = new Thread(() -> {
+            stopContainers(scratch);
+            deleteRecursively(scratch);
+        }, "corral-scratch-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanupHook);
         launch();
     }
 
     /** Stops the daemon and starts it again on the same directory (proves persistence). */
     public void restart() throws IOException, InterruptedException {
+        restart(() -> { });
+    }
+
+    /** Something to do while the daemon is down (e.g. kill a container behind its back). */
+    @FunctionalInterface
+    public interface WhileStopped {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /** Stops the daemon, runs {@code whileStopped}, and starts the daemon again on the same directory. */
+    public void restart(WhileStopped whileStopped) throws IOException, InterruptedException {
         assumeCorrald("restart");
         stopProcess();
+        whileStopped.run();
         launch();
     }
 
@@ -280,9 +319,64 @@ public final class Corrald implements BeforeAllCallback, AfterAllCallback, TestW
             }
         }
         if (dir != null) {
+            stopContainers(dir);
             deleteRecursively(dir);
             dir = null;
         }
+        if (cleanupHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanupHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: the hook finds nothing left to do
+            }
+            cleanupHook = null;
+        }
+    }
+
+    /**
+     * Kills every container still running under {@code <corralDir>/containers} ({@code lxc-stop -k}; a stopped one
+     * answers 2 at once). Called after the daemon is stopped, so nothing starts them again. Never throws.
+     */
+    static void stopContainers(Path corralDir) {
+        Path lxcpath = corralDir.resolve("containers");
+        if (!Files.isDirectory(lxcpath)) {
+            return;
+        }
+        List<Path> containers;
+        try (Stream<Path> entries = Files.list(lxcpath)) {
+            containers = entries.filter(p -> Files.isRegularFile(p.resolve("config"))).sorted().toList();
+        } catch (IOException e) {
+            System.err.println("cannot list " + lxcpath + ": " + e);
+            return;
+        }
+        for (Path container : containers) {
+            String name = container.getFileName().toString();
+            try {
+                int exit = lxcStop(lxcpath, name);
+                if (exit == 0) {
+                    System.err.println("container " + name + " was still running under " + lxcpath
+                            + " when the daemon stopped: killed it (lxc-stop -k)");
+                }
+            } catch (IOException | RuntimeException e) {
+                System.err.println("cannot stop container " + name + " under " + lxcpath + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static int lxcStop(Path lxcpath, String name) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(LXC_STOP.toString(), "-k", "-P", lxcpath.toString(), "-n", name)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        if (!p.waitFor(LXC_STOP_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("lxc-stop -k " + name + " did not finish within " + LXC_STOP_SECONDS + " s");
+        }
+        return p.exitValue();
     }
 
     /** The last {@code lines} lines of the daemon's log ("" for an external daemon). */
