@@ -69,6 +69,8 @@ public final class Daemon implements AutoCloseable {
     /** Finished operations stay visible this long, as in Incus. */
     private static final Duration OPERATION_RETENTION = Duration.ofSeconds(5);
     private static final int MAX_RUNNING_OPERATIONS = 256;
+    /** How often ephemeral instances are checked for having stopped by themselves. */
+    private static final Duration EPHEMERAL_CHECK = Duration.ofSeconds(2);
 
     private final DaemonConfig config;
     private final StateStore store;
@@ -158,6 +160,13 @@ public final class Daemon implements AutoCloseable {
                 LOG.error("cannot reconcile instances with what runs", e);
             }
         });
+        timers.scheduleWithFixedDelay(() -> operationWorkers.submit(() -> {
+            try {
+                instanceService.reapEphemerals();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot check ephemeral instances", e);
+            }
+        }), EPHEMERAL_CHECK.toMillis(), EPHEMERAL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

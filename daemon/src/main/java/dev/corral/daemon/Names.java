@@ -6,8 +6,14 @@ import java.util.regex.Pattern;
 /** Name rules for API objects, as Incus applies them. */
 public final class Names {
 
-    /** Instance names become host names: letters, digits and inner hyphens, at most 63, not starting with a digit. */
-    private static final Pattern INSTANCE = Pattern.compile("[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?");
+    /** Instance names become host names: letters, digits and inner hyphens, at most 63, not all digits. */
+    private static final Pattern INSTANCE = Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    private static final String[] ADJECTIVES = {"amber", "brave", "calm", "dapper", "eager", "fair", "gentle",
+        "happy", "keen", "lively", "merry", "nimble", "proud", "quick", "rapid", "steady", "tidy", "vivid", "witty"};
+    private static final String[] ANIMALS = {"badger", "beaver", "bison", "camel", "crane", "falcon", "gecko",
+        "heron", "ibex", "koala", "lemur", "marten", "otter", "panda", "quail", "raven", "stoat", "tapir", "wombat"};
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private Names() {
     }
@@ -16,11 +22,16 @@ public final class Names {
         if (name == null || name.isEmpty()) {
             throw ApiException.badRequest("Instance name is required");
         }
-        if (!INSTANCE.matcher(name).matches()) {
+        if (!INSTANCE.matcher(name).matches() || DIGITS.matcher(name).matches()) {
             throw ApiException.badRequest("Invalid instance name \"" + name + "\": names may only contain letters,"
-                    + " digits and hyphens, must start with a letter, must not end with a hyphen, and must be at"
-                    + " most 63 characters long");
+                    + " digits and hyphens, must not start or end with a hyphen, must not be all digits, and must"
+                    + " be at most 63 characters long");
         }
+    }
+
+    /** A name for an instance created without one, as Incus makes them ({@code adjective-animal}). */
+    public static String randomInstanceName() {
+        return ADJECTIVES[RANDOM.nextInt(ADJECTIVES.length)] + "-" + ANIMALS[RANDOM.nextInt(ANIMALS.length)];
     }
 
     /** Names that appear in URLs (profiles, aliases, pools): no slashes, no control characters, not "." or "..". */

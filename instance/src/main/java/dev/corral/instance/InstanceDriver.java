@@ -22,8 +22,9 @@ public interface InstanceDriver {
     void start(InstanceSpec spec);
 
     /**
-     * Stops the instance: a clean shutdown waiting at most {@code timeout}, then a kill; {@code force} kills at
-     * once. Returns once it no longer runs.
+     * Stops the instance: a clean shutdown waiting at most {@code timeout}; if it has not stopped by then, throws
+     * and leaves it running (as Incus). {@code force}, or a zero timeout, kills at once. Returns once it no longer
+     * runs; stopping a stopped instance just returns.
      */
     void stop(InstanceRef ref, boolean force, Duration timeout);
 

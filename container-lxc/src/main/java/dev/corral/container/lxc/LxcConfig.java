@@ -4,6 +4,7 @@ import dev.corral.container.lxc.HostFacts.CgroupVersion;
 import dev.corral.container.lxc.HostFacts.Controller;
 import dev.corral.instance.DriverException;
 import dev.corral.instance.IdMap;
+import dev.corral.instance.InstanceConfigKeys;
 import dev.corral.instance.InstanceSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ final class LxcConfig {
      */
     String render(InstanceSpec spec, Path logDir, Path seccompProfile) {
         Map<String, String> config = spec.config();
-        boolean privileged = "true".equals(config.get("security.privileged"));
+        boolean privileged = InstanceConfigKeys.isTrue(config.get("security.privileged"));
         IdMap idMap = spec.idMap();
         if (!privileged && idMap == null) {
             throw new DriverException("instance " + spec.ref().name()
@@ -203,10 +204,23 @@ final class LxcConfig {
             if (RAW_FORBIDDEN.contains(key)) {
                 throw new DriverException("raw.lxc may not set " + key + " (Corral manages it)");
             }
-            if (!knownKey.test(key)) {
+            if (!isKnown(key)) {
                 throw new DriverException("raw.lxc sets " + key + ", which this LXC does not know");
             }
         }
+    }
+
+    /**
+     * liblxc knows keys with sub-items ({@code lxc.prlimit.nofile}, {@code lxc.cgroup.devices.allow},
+     * {@code lxc.net.0.type}) only by their stem: try the key, then each shorter stem.
+     */
+    private boolean isKnown(String key) {
+        for (String stem = key; stem.contains("."); stem = stem.substring(0, stem.lastIndexOf('.'))) {
+            if (knownKey.test(stem)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The keys of the "key = value" lines of raw.lxc (comments and blank lines skipped). */

@@ -134,6 +134,9 @@ public final class LxcDriver implements InstanceDriver {
                 if (c.shutdown(seconds)) {
                     return;
                 }
+                // As Incus: a clean shutdown that does not happen in time fails and leaves the instance running.
+                throw new DriverException("Failed shutting down instance, status is \"" + status(c.state())
+                        .code().text() + "\"");
             }
             c.stop(); // SIGKILL to init through the monitor, which returns once init is gone
             if (!c.waitFor("STOPPED", STOP_WAIT_SECONDS)) {

@@ -1,6 +1,7 @@
 package dev.corral.daemon.instances;
 
 import dev.corral.instance.Revert;
+import dev.corral.storage.ImageTemplates;
 
 import dev.corral.api.ApiException;
 import dev.corral.api.Instance;
@@ -132,7 +133,7 @@ public final class InstanceService {
             }
         }
         Expanded expanded = expand(project, record);
-        InstanceConfigKeys.validate(type, expanded.config);
+        checkExpanded(type, expanded);
         String pool = rootPool(expanded.devices);
         ImageCatalog.ResolvedImage image = null;
         switch (sourceType) {
@@ -165,9 +166,12 @@ public final class InstanceService {
             revert.add(() -> table.delete(plan.project(), record.name()));
             IdMap idMap = idMap(type, expand(plan.project(), record).config);
             if (plan.image() != null) {
-                volumes.createFromImage(plan.pool(), ref, type, plan.image().fingerprint(), idMap,
+                Path volume = volumes.createFromImage(plan.pool(), ref, type, plan.image().fingerprint(), idMap,
                         percent -> progress.accept(dev.corral.operations.Progress.of(
                                 "create_instance_from_image_unpack", "Unpacking image", percent)));
+                if (type == InstanceType.CONTAINER) {
+                    ImageTemplates.render(volume, "create", templateVariables(record), idMap);
+                }
                 images.markUsed(plan.project(), plan.image().fingerprint());
             } else {
                 volumes.createEmpty(plan.pool(), ref, type, idMap);
@@ -206,7 +210,8 @@ public final class InstanceService {
         InstanceRef ref = ref(project, name);
         InstanceDriver driver = driver(record);
         InstanceStatus status = driver.status(ref);
-        Duration timeout = timeoutSeconds < 0 ? Duration.ofSeconds(30) : Duration.ofSeconds(timeoutSeconds);
+        // No timeout given: wait for a clean shutdown as long as Incus does by default.
+        Duration timeout = timeoutSeconds < 0 ? Duration.ofMinutes(10) : Duration.ofSeconds(timeoutSeconds);
         switch (action) {
             // A frozen instance is started by thawing it, as Incus does.
             case "start" -> require(status == InstanceStatus.STOPPED || status == InstanceStatus.FROZEN,
@@ -254,6 +259,9 @@ public final class InstanceService {
 
     private void startRecord(String project, InstanceRecord record, InstanceSpec spec, Requestor requestor) {
         driver(record).start(spec);
+        if (record.ephemeral()) {
+            runningEphemerals.add(spec.ref());
+        }
         InstanceRecord used = new InstanceRecord(record.name(), record.type(), record.description(),
                 record.architecture(), record.ephemeral(), record.stateful(), record.createdAt(),
                 Instant.now().toString(), record.config(), record.devices(), record.profiles());
@@ -295,7 +303,7 @@ public final class InstanceService {
                 }
             }
             Expanded expanded = expand(project, next);
-            InstanceConfigKeys.validate(type, expanded.config);
+            checkExpanded(type, expanded);
             if (!rootPool(expanded.devices).equals(rootPool(expand(project, current).devices))) {
                 throw ApiException.badRequest("Changing the root disk's pool is not supported");
             }
@@ -374,6 +382,10 @@ public final class InstanceService {
                 revert.add(() -> drivers.get(type).rename(spec(project, renamed), oldSpec));
                 // liblxc opens the old config's log file while renaming: drop what it left under the old name.
                 removeLogs(from);
+                if (type == InstanceType.CONTAINER) {
+                    ImageTemplates.render(volumes.path(pool, to, type), "rename", templateVariables(renamed),
+                            idMap(type, expand(project, renamed).config));
+                }
                 try {
                     table.rename(project, name, newName, renamed);
                 } catch (StateConflictException e) {
@@ -412,6 +424,7 @@ public final class InstanceService {
         drivers.get(type).delete(ref);
         volumes.delete(rootPool(expand(project, record).devices), ref, type);
         table.delete(project, record.name());
+        runningEphemerals.remove(ref);
         removeLogs(ref);
         lifecycle.emit("instance-deleted", PREFIX + record.name(), project, requestor, null);
     }
@@ -434,6 +447,36 @@ public final class InstanceService {
         } catch (java.io.IOException e) {
             org.slf4j.LoggerFactory.getLogger(InstanceService.class).warn("cannot remove {}: {}", logs,
                     e.getMessage());
+        }
+    }
+
+    // ---- ephemeral instances ----
+
+    /** Ephemeral instances seen running: one that is then found stopped has stopped by itself. */
+    private final java.util.Set<InstanceRef> runningEphemerals = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Deletes ephemeral instances that stopped by themselves (a {@code poweroff} inside, a killed init), as Incus
+     * does from LXC's stop hook. Called periodically; stops made through the API delete them directly.
+     */
+    public void reapEphemerals() {
+        for (InstanceRecord record : table.list("default")) {
+            if (!record.ephemeral()) {
+                continue;
+            }
+            InstanceRef ref = ref("default", record.name());
+            InstanceStatus status = driver(record).status(ref);
+            if (status != InstanceStatus.STOPPED) {
+                runningEphemerals.add(ref);
+            } else if (runningEphemerals.remove(ref) && !busy.isBusy(ref)) {
+                try (AutoCloseable claim = busy.claim(ref, "delete")) {
+                    lifecycle.emit("instance-shutdown", PREFIX + record.name(), "default", null, null);
+                    deleteStopped("default", get("default", record.name()), null);
+                } catch (Exception e) {
+                    org.slf4j.LoggerFactory.getLogger(InstanceService.class)
+                            .warn("cannot delete the stopped ephemeral instance {}: {}", record.name(), e.getMessage());
+                }
+            }
         }
     }
 
@@ -468,6 +511,30 @@ public final class InstanceService {
                 }
             }
         }
+    }
+
+    /**
+     * Checks what profiles and the instance give together: known keys, a root disk on an existing pool, and no
+     * device the drivers cannot attach yet (a disk other than the root disk would be silently ignored).
+     */
+    private void checkExpanded(InstanceType type, Expanded expanded) {
+        InstanceConfigKeys.validate(type, expanded.config);
+        String pool = rootPool(expanded.devices);
+        if (!volumes.hasPool(pool)) {
+            throw ApiException.badRequest("Storage pool \"" + pool + "\" doesn't exist");
+        }
+        String root = Devices.rootDiskName(expanded.devices);
+        for (Map.Entry<String, Map<String, String>> device : expanded.devices.entrySet()) {
+            if (!device.getKey().equals(root) && !"none".equals(device.getValue().get("type"))) {
+                throw ApiException.badRequest("Invalid devices: Device \"" + device.getKey() + "\": only the root"
+                        + " disk is supported so far");
+            }
+        }
+    }
+
+    private static Map<String, String> templateVariables(InstanceRecord record) {
+        return Map.of("instance.name", record.name(), "instance.type", record.type(),
+                "instance.architecture", record.architecture() == null ? "" : record.architecture());
     }
 
     // ---- helpers ----

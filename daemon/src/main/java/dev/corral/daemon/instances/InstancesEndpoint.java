@@ -93,12 +93,13 @@ public final class InstancesEndpoint implements Endpoint {
     private Future<ApiResponse> create(Request request) {
         InstancesPost post = request.body(InstancesPost.class);
         String project = Projects.fromRequest(request);
-        Names.checkInstance(post.name());
+        String name = post.name() == null || post.name().isEmpty() ? Names.randomInstanceName() : post.name();
+        Names.checkInstance(name);
         if (post.source() == null || post.source().type() == null || post.source().type().isEmpty()) {
             throw ApiException.badRequest("No source given: set source.type to \"image\" or \"none\"");
         }
         String type = post.type() == null || post.type().isEmpty() ? "container" : post.type();
-        InstanceRecord record = new InstanceRecord(post.name(), type, orEmpty(post.description()), "x86_64",
+        InstanceRecord record = new InstanceRecord(name, type, orEmpty(post.description()), "x86_64",
                 Boolean.TRUE.equals(post.ephemeral()), false, Instant.now().toString(), InstanceService.NEVER,
                 post.config() == null ? Map.of() : post.config(), post.devices() == null ? Map.of() : post.devices(),
                 post.profiles() == null ? List.of("default") : post.profiles());
@@ -106,7 +107,7 @@ public final class InstancesEndpoint implements Endpoint {
             InstanceService.Plan plan = instances.plan(project, record, post.source().type(), post.source().alias(),
                     post.source().fingerprint(), Boolean.TRUE.equals(post.start()));
             return submit(post.start() == Boolean.TRUE ? "Creating and starting instance" : "Creating instance",
-                    project, post.name(), context -> instances.create(plan, request.caller().requestor(),
+                    project, name, context -> instances.create(plan, request.caller().requestor(),
                             context::updateMetadata));
         });
     }
@@ -121,6 +122,9 @@ public final class InstancesEndpoint implements Endpoint {
         String ifMatch = request.ifMatch();
         return request.blocking(() -> {
             InstanceRecord current = instances.get(project, name);
+            if (ifMatch != null && !ifMatch.equals(InstanceService.etag(current))) {
+                throw ApiException.preconditionFailed("ETag doesn't match");
+            }
             InstanceRecord changes = new InstanceRecord(name, current.type(), put.description(),
                     current.architecture(),
                     put.ephemeral() == null ? (replace ? false : current.ephemeral()) : put.ephemeral(), false,

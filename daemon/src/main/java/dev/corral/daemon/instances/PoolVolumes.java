@@ -41,6 +41,11 @@ public final class PoolVolumes implements Volumes {
     }
 
     @Override
+    public boolean hasPool(String pool) {
+        return pools.containsKey(pool);
+    }
+
+    @Override
     public void delete(String pool, InstanceRef ref, InstanceType type) {
         pool(pool).deleteInstanceVolume(ref, type);
     }

@@ -20,6 +20,8 @@ public interface Volumes {
 
     Path path(String pool, InstanceRef ref, InstanceType type);
 
+    boolean hasPool(String pool);
+
     void delete(String pool, InstanceRef ref, InstanceType type);
 
     void rename(String pool, InstanceRef from, InstanceRef to, InstanceType type);
