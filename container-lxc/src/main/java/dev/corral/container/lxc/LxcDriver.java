@@ -46,6 +46,8 @@ public final class LxcDriver implements InstanceDriver {
     private final Path lxcpath;
     private final Path logRoot;
     private final LxcConfig configs;
+    /** Null when the host's cgroup mounts cannot be read: counters then come through liblxc. */
+    private final CgroupFiles cgroupFiles;
     private final LxcStart lxcStart;
 
     /**
@@ -60,6 +62,7 @@ public final class LxcDriver implements InstanceDriver {
         this.lxcpath = lxcpath.toAbsolutePath().normalize();
         this.logRoot = logRoot.toAbsolutePath().normalize();
         this.configs = new LxcConfig(host, LxcContainer::isSupportedConfigKey);
+        this.cgroupFiles = readCgroupFiles();
         this.lxcStart = new LxcStart(this.lxcpath);
         try {
             LxcContainer.version();
@@ -180,12 +183,26 @@ public final class LxcDriver implements InstanceDriver {
                 return RuntimeState.stopped();
             }
             return new RuntimeState(status, pid,
-                    configs.hasController(Controller.PIDS) ? counter(c, "pids.current") : -1,
-                    cpuNanos(c),
-                    counter(c, configs.memoryUsageKey()),
-                    counter(c, configs.memoryPeakKey()),
+                    configs.hasController(Controller.PIDS) ? counter(c, pid, "pids.current") : -1,
+                    cpuNanos(c, pid),
+                    counter(c, pid, configs.memoryUsageKey()),
+                    counter(c, pid, configs.memoryPeakKey()),
                     NetState.read(pid));
         }
+    }
+
+    private static CgroupFiles readCgroupFiles() {
+        try {
+            return CgroupFiles.read();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** Straight from the cgroup files when they can be found; through liblxc (the monitor) otherwise. */
+    private String cgroupItem(LxcContainer c, long pid, String key) {
+        String value = cgroupFiles == null ? null : cgroupFiles.read(pid, key);
+        return value != null ? value : c.cgroupItem(key);
     }
 
     @Override
@@ -467,13 +484,13 @@ public final class LxcDriver implements InstanceDriver {
         };
     }
 
-    private long cpuNanos(LxcContainer c) {
+    private long cpuNanos(LxcContainer c, long pid) {
         String key = configs.cpuUsageKey();
         if (!key.equals("cpu.stat")) {
-            return counter(c, key);
+            return counter(c, pid, key);
         }
         try {
-            for (String line : c.cgroupItem(key).split("\n")) {
+            for (String line : cgroupItem(c, pid, key).split("\n")) {
                 if (line.startsWith("usage_usec ")) {
                     return Long.parseLong(line.substring("usage_usec ".length()).trim()) * 1000;
                 }
@@ -485,9 +502,9 @@ public final class LxcDriver implements InstanceDriver {
     }
 
     /** A numeric cgroup file, -1 when it cannot be read (the container may stop while we read). */
-    private static long counter(LxcContainer c, String key) {
+    private long counter(LxcContainer c, long pid, String key) {
         try {
-            return Long.parseLong(c.cgroupItem(key).trim());
+            return Long.parseLong(cgroupItem(c, pid, key).trim());
         } catch (DriverException | NumberFormatException e) {
             return -1;
         }

@@ -8,6 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -58,40 +62,51 @@ final class NetlinkRoute implements AutoCloseable {
         this.fd = fd;
     }
 
+    /**
+     * The thread that enters other network namespaces: one long-lived thread rather than a new one per call
+     * (creating a thread cost more than the whole state read). It always returns to its own namespace; if it
+     * ever cannot, it is retired and a fresh thread takes over.
+     */
+    private static ExecutorService netnsThread = newNetnsThread();
+
+    private static ExecutorService newNetnsThread() {
+        return Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, "corral-netns");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     /** Opens the socket in the network namespace of {@code pid}; throws {@link LastErrorException} (errno). */
     static NetlinkRoute inNetnsOf(int pid) {
-        int[] fd = {-1};
-        RuntimeException[] error = {null};
-        Thread t = new Thread(() -> {
-            try {
-                fd[0] = socketInNetns(pid);
-            } catch (RuntimeException e) {
-                error[0] = e;
-            }
-        }, "netns-socket-" + pid);
-        t.setDaemon(true);
-        t.start();
+        Future<Integer> opened;
+        synchronized (NetlinkRoute.class) {
+            opened = netnsThread.submit(() -> socketInNetns(pid));
+        }
         boolean interrupted = false;
+        int fd;
         while (true) { // microseconds of work: wait it out rather than leak the socket it opens
             try {
-                t.join();
+                fd = opened.get();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause());
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (error[0] != null) {
-            throw error[0];
-        }
-        NetlinkRoute nl = new NetlinkRoute(fd[0]);
+        NetlinkRoute nl = new NetlinkRoute(fd);
         nl.setReceiveTimeout();
         return nl;
     }
 
-    /** Runs on a dedicated thread, which dies afterwards even if it could not return to its own namespace. */
+    /** Runs on the netns thread; retires that thread if it could not return to its own namespace. */
     private static int socketInNetns(int pid) {
         Lib c = Lib.INSTANCE;
         int own = c.open("/proc/thread-self/ns/net", LibC.O_RDONLY | LibC.O_CLOEXEC);
@@ -102,13 +117,25 @@ final class NetlinkRoute implements AutoCloseable {
                 try {
                     return c.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
                 } finally {
-                    c.setns(own, LibC.CLONE_NEWNET);
+                    returnHome(c, own);
                 }
             } finally {
                 c.close(target);
             }
         } finally {
             c.close(own);
+        }
+    }
+
+    private static void returnHome(Lib c, int own) {
+        try {
+            c.setns(own, LibC.CLONE_NEWNET);
+        } catch (LastErrorException e) {
+            synchronized (NetlinkRoute.class) {
+                netnsThread.shutdown(); // this thread ends after this task; the next call gets a new one
+                netnsThread = newNetnsThread();
+            }
+            throw e;
         }
     }
 
