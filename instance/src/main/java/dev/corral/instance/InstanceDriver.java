@@ -50,4 +50,12 @@ public interface InstanceDriver {
 
     /** The backend names of the instances that run now (for reconciliation at daemon start). */
     List<String> running();
+
+    /**
+     * A capability beyond the lifecycle (exec, console, files, ...), each a small interface of this module; empty
+     * when the driver does not have it.
+     */
+    default <T> java.util.Optional<T> capability(Class<T> type) {
+        return java.util.Optional.empty();
+    }
 }
