@@ -16,6 +16,8 @@ import dev.corral.daemon.instances.InstanceService;
 import dev.corral.daemon.instances.InstancesEndpoint;
 import dev.corral.daemon.instances.PoolVolumes;
 import dev.corral.daemon.instances.SubIds;
+import dev.corral.daemon.instances.exec.ExecEndpoint;
+import dev.corral.daemon.instances.files.FilesEndpoint;
 import dev.corral.daemon.profiles.ProfileRecord;
 import dev.corral.daemon.profiles.Profiles;
 import dev.corral.daemon.profiles.ProfilesEndpoint;
@@ -145,7 +147,9 @@ public final class Daemon implements AutoCloseable {
                 // Aliases first: /1.0/images/aliases must not be taken for an image fingerprint.
                 new AliasesEndpoint(images, lifecycle),
                 new ImagesEndpoint(images, imageStore, uploads, operations, lifecycle),
-                new InstancesEndpoint(instanceService, operations)));
+                new InstancesEndpoint(instanceService, operations),
+                new ExecEndpoint(instanceService, operations),
+                new FilesEndpoint(instanceService, operations)));
         if (config.testHooks()) {
             LOG.warn("test hooks are enabled (CORRAL_TEST_HOOKS=1): never do this in production");
             endpoints.add(new TestHooksEndpoint(operations));

@@ -86,6 +86,17 @@ public final class InstanceService {
                 withState ? toApiState(runtime, record.lastUsedAt()) : null);
     }
 
+    /** An instance as the interactive endpoints (exec, console, files) need it. */
+    public record Target(InstanceRecord record, InstanceSpec spec, InstanceDriver driver, InstanceStatus status) {
+    }
+
+    /** The instance with its resolved spec, driver and current status; 404 if there is none. */
+    public Target target(String project, String name) {
+        InstanceRecord record = get(project, name);
+        InstanceDriver driver = driver(record);
+        return new Target(record, spec(project, record), driver, driver.status(ref(project, name)));
+    }
+
     public InstanceState state(String project, String name) {
         InstanceRecord record = get(project, name);
         return toApiState(driver(record).state(ref(project, name)), record.lastUsedAt());
