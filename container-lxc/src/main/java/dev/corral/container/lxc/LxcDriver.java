@@ -46,6 +46,8 @@ public final class LxcDriver implements InstanceDriver {
     private final Path lxcpath;
     private final Path logRoot;
     private final LxcConfig configs;
+    /** The capabilities beyond the lifecycle (exec, files, ...), by their interface in module instance. */
+    private final java.util.Map<Class<?>, Object> capabilities = new java.util.HashMap<>();
     /** Null when the host's cgroup mounts cannot be read: counters then come through liblxc. */
     private final CgroupFiles cgroupFiles;
     private final LxcStart lxcStart;
@@ -63,6 +65,7 @@ public final class LxcDriver implements InstanceDriver {
         this.logRoot = logRoot.toAbsolutePath().normalize();
         this.configs = new LxcConfig(host, LxcContainer::isSupportedConfigKey);
         this.cgroupFiles = readCgroupFiles();
+        // Capabilities: one line each, capabilities.put(Interface.class, implementation).
         this.lxcStart = new LxcStart(this.lxcpath);
         try {
             LxcContainer.version();
@@ -203,6 +206,11 @@ public final class LxcDriver implements InstanceDriver {
     private String cgroupItem(LxcContainer c, long pid, String key) {
         String value = cgroupFiles == null ? null : cgroupFiles.read(pid, key);
         return value != null ? value : c.cgroupItem(key);
+    }
+
+    @Override
+    public <T> java.util.Optional<T> capability(Class<T> type) {
+        return java.util.Optional.ofNullable(type.cast(capabilities.get(type)));
     }
 
     @Override

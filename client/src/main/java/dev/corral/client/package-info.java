@@ -1,0 +1,2 @@
+/** The async Java SDK (see package dev.corral.client). */
+package dev.corral.client;
