@@ -46,6 +46,10 @@ public final class LxcDriver implements InstanceDriver {
     private final Path lxcpath;
     private final Path logRoot;
     private final LxcConfig configs;
+    /** Pooled read handles per container (see {@link #withReader}). */
+    private static final int READERS_PER_CONTAINER = 4;
+    private final java.util.concurrent.ConcurrentMap<String, java.util.Queue<LxcContainer>> readers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** The capabilities beyond the lifecycle (exec, files, ...), by their interface in module instance. */
     private final java.util.Map<Class<?>, Object> capabilities = new java.util.HashMap<>();
     /** Null when the host's cgroup mounts cannot be read: counters then come through liblxc. */
@@ -86,6 +90,7 @@ public final class LxcDriver implements InstanceDriver {
 
     @Override
     public void create(InstanceSpec spec) {
+        forgetReader(spec.ref());
         Path dir = containerDir(spec.ref());
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -176,22 +181,24 @@ public final class LxcDriver implements InstanceDriver {
 
     @Override
     public RuntimeState state(InstanceRef ref) {
-        try (LxcContainer c = open(ref)) {
-            if (!c.isDefined()) {
-                return RuntimeState.stopped();
-            }
-            InstanceStatus status = status(c.state());
-            int pid = c.initPid();
-            if (status == InstanceStatus.STOPPED || pid <= 0) {
-                return RuntimeState.stopped();
-            }
-            return new RuntimeState(status, pid,
-                    configs.hasController(Controller.PIDS) ? counter(c, pid, "pids.current") : -1,
-                    cpuNanos(c, pid),
-                    counter(c, pid, configs.memoryUsageKey()),
-                    counter(c, pid, configs.memoryPeakKey()),
-                    NetState.read(pid));
+        return withReader(ref, this::readState);
+    }
+
+    private RuntimeState readState(LxcContainer c) {
+        if (!c.isDefined()) {
+            return RuntimeState.stopped();
         }
+        InstanceStatus status = status(c.state());
+        int pid = c.initPid();
+        if (status == InstanceStatus.STOPPED || pid <= 0) {
+            return RuntimeState.stopped();
+        }
+        return new RuntimeState(status, pid,
+                configs.hasController(Controller.PIDS) ? counter(c, pid, "pids.current") : -1,
+                cpuNanos(c, pid),
+                counter(c, pid, configs.memoryUsageKey()),
+                counter(c, pid, configs.memoryPeakKey()),
+                NetState.read(pid));
     }
 
     private static CgroupFiles readCgroupFiles() {
@@ -215,8 +222,43 @@ public final class LxcDriver implements InstanceDriver {
 
     @Override
     public InstanceStatus status(InstanceRef ref) {
-        try (LxcContainer c = open(ref)) {
-            return c.isDefined() ? status(c.state()) : InstanceStatus.STOPPED;
+        return withReader(ref, c -> c.isDefined() ? status(c.state()) : InstanceStatus.STOPPED);
+    }
+
+    /**
+     * Runs a read (status, state) on a pooled handle of the container: opening a handle parses the config file,
+     * which cost more than the read itself. A few handles per container let reads run in parallel (each handle
+     * has its own lock); lifecycle calls keep their own short-lived handles, so a long shutdown never holds up a
+     * read. The pool is dropped when the container is created, renamed or deleted.
+     */
+    private <T> T withReader(InstanceRef ref, java.util.function.Function<LxcContainer, T> read) {
+        String name = checkedName(ref);
+        java.util.Queue<LxcContainer> pool = readers.computeIfAbsent(name,
+                n -> new java.util.concurrent.ConcurrentLinkedQueue<>());
+        LxcContainer c = pool.poll();
+        if (c == null) {
+            c = LxcContainer.open(name, lxcpath);
+        }
+        try {
+            T result = read.apply(c);
+            if (pool.size() < READERS_PER_CONTAINER && readers.get(name) == pool) {
+                pool.offer(c);
+                c = null;
+            }
+            return result;
+        } finally {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    private void forgetReader(InstanceRef ref) {
+        java.util.Queue<LxcContainer> pool = readers.remove(ref.backendName());
+        if (pool != null) {
+            for (LxcContainer c = pool.poll(); c != null; c = pool.poll()) {
+                c.close();
+            }
         }
     }
 
@@ -262,6 +304,8 @@ public final class LxcDriver implements InstanceDriver {
 
     @Override
     public void rename(InstanceSpec from, InstanceSpec to) {
+        forgetReader(from.ref());
+        forgetReader(to.ref());
         Path oldDir = containerDir(from.ref());
         Path newDir = containerDir(to.ref());
         try (LxcContainer c = open(from.ref())) {
@@ -295,6 +339,7 @@ public final class LxcDriver implements InstanceDriver {
 
     @Override
     public void delete(InstanceRef ref) {
+        forgetReader(ref);
         try (LxcContainer c = open(ref)) {
             if (c.isRunning()) {
                 throw new DriverException("instance " + ref.name() + " must be stopped to be deleted");
