@@ -70,6 +70,8 @@ public final class LxcDriver implements InstanceDriver {
         this.configs = new LxcConfig(host, LxcContainer::isSupportedConfigKey);
         this.cgroupFiles = readCgroupFiles();
         // Capabilities: one line each, capabilities.put(Interface.class, implementation).
+        capabilities.put(dev.corral.instance.Exec.class, new LxcExec(this.lxcpath));
+        capabilities.put(dev.corral.instance.InstanceFiles.class, new LxcFiles());
         this.lxcStart = new LxcStart(this.lxcpath);
         try {
             LxcContainer.version();

@@ -20,8 +20,6 @@ final class OperationWebsocket {
         String secret = request.query("secret");
         registry.checkStream(id, secret);
         return request.raw().toWebSocket().map(socket -> {
-            // Hold incoming frames until the operation registers its handlers.
-            socket.pause();
             if (!registry.connect(id, secret, new SocketChannel(socket))) {
                 socket.close((short) 1008, "stream unavailable");
             }
@@ -29,8 +27,37 @@ final class OperationWebsocket {
         });
     }
 
-    /** A Vert.x server websocket seen as an operation stream. */
-    private record SocketChannel(ServerWebSocket socket) implements MessageChannel {
+    /**
+     * A Vert.x server websocket seen as an operation stream. Its handlers are registered at the upgrade and what
+     * arrives before the operation listens is queued, then replayed in order: a client may send its data and close
+     * a stream (stdin of exec) before the operation has even started, and Vert.x accepts no handlers on a socket
+     * that is already closed.
+     */
+    private static final class SocketChannel implements MessageChannel {
+
+        private final ServerWebSocket socket;
+        private final java.util.List<Runnable> early = new java.util.ArrayList<>();
+        private Consumer<String> onText;
+        private Consumer<byte[]> onBinary;
+        private Runnable onClose;
+
+        SocketChannel(ServerWebSocket socket) {
+            this.socket = socket;
+            socket.textMessageHandler(text -> deliver(() -> onText.accept(text)));
+            socket.binaryMessageHandler(buffer -> {
+                byte[] bytes = buffer.getBytes();
+                deliver(() -> onBinary.accept(bytes));
+            });
+            socket.closeHandler(ignored -> deliver(() -> onClose.run()));
+        }
+
+        private synchronized void deliver(Runnable event) {
+            if (onText == null) {
+                early.add(event);
+            } else {
+                event.run();
+            }
+        }
 
         @Override
         public void sendText(String message) {
@@ -48,11 +75,12 @@ final class OperationWebsocket {
         }
 
         @Override
-        public void listen(Consumer<String> onText, Consumer<byte[]> onBinary, Runnable onClose) {
-            socket.textMessageHandler(onText::accept);
-            socket.binaryMessageHandler(buffer -> onBinary.accept(buffer.getBytes()));
-            socket.closeHandler(closed -> onClose.run());
-            socket.resume();
+        public synchronized void listen(Consumer<String> onText, Consumer<byte[]> onBinary, Runnable onClose) {
+            this.onBinary = onBinary;
+            this.onClose = onClose;
+            this.onText = onText;
+            early.forEach(Runnable::run);
+            early.clear();
         }
     }
 }

@@ -26,7 +26,16 @@ public final class ApiExtensions {
             "instances",                             // /1.0/instances (and the /1.0/containers aliases)
             "instance_create_start",                 // "start": true in POST /1.0/instances
             "instance_get_full",                     // GET /1.0/instances/{name}?recursion=1 with state
-            "api_filtering");                        // ?filter= on instance and image lists
+            "api_filtering",                         // ?filter= on instance and image lists
+            "directory_manipulation",                // files API: directories
+            "file_delete",                           // files API: DELETE
+            "file_append",                           // files API: X-Incus-write: append
+            "file_symlinks",                         // files API: symlinks
+            "file_get_symlink",                      // files API: GET of a symlink
+            "instance_file_head",                    // files API: HEAD
+            "container_exec_recording",              // exec: record-output
+            "container_exec_signal_handling",        // exec: signals over the control stream
+            "container_exec_user_group_cwd");        // exec: user, group, cwd
 
     private ApiExtensions() {
     }
