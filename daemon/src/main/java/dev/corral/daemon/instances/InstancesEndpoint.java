@@ -30,6 +30,9 @@ import java.util.Map;
  */
 public final class InstancesEndpoint implements Endpoint {
 
+    /** Every instance route is served under both: LXD's {@code /1.0/containers} is what older clients call. */
+    public static final List<String> BASES = List.of("/1.0/instances", "/1.0/containers");
+
     private final InstanceService instances;
     private final OperationRegistry operations;
 
@@ -41,7 +44,7 @@ public final class InstancesEndpoint implements Endpoint {
     @Override
     public List<Route> routes() {
         List<Route> routes = new ArrayList<>();
-        for (String base : List.of("/1.0/instances", "/1.0/containers")) {
+        for (String base : BASES) {
             routes.add(Route.get(base, Access.TRUSTED, this::list));
             routes.add(Route.post(base, Access.TRUSTED, this::create));
             routes.add(Route.get(base + "/{name}", Access.TRUSTED, this::get));

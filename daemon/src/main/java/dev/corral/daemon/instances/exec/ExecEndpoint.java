@@ -8,6 +8,7 @@ import dev.corral.daemon.http.Endpoint;
 import dev.corral.daemon.http.Request;
 import dev.corral.daemon.http.Route;
 import dev.corral.daemon.instances.InstanceService;
+import dev.corral.daemon.instances.InstancesEndpoint;
 import dev.corral.daemon.projects.Projects;
 import dev.corral.instance.Exec;
 import dev.corral.instance.ExecRequest;
@@ -67,7 +68,7 @@ public final class ExecEndpoint implements Endpoint {
     @Override
     public List<Route> routes() {
         List<Route> routes = new ArrayList<>();
-        for (String base : List.of("/1.0/instances", "/1.0/containers")) {
+        for (String base : InstancesEndpoint.BASES) {
             routes.add(Route.post(base + "/{name}/exec", Access.TRUSTED, this::exec));
             routes.add(Route.get(base + "/{name}/logs/exec-output", Access.TRUSTED, this::outputs));
             String file = base + "/{name}/logs/exec-output/{filename}";

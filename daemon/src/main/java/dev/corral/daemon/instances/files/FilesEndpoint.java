@@ -7,6 +7,7 @@ import dev.corral.daemon.http.Endpoint;
 import dev.corral.daemon.http.Request;
 import dev.corral.daemon.http.Route;
 import dev.corral.daemon.instances.InstanceService;
+import dev.corral.daemon.instances.InstancesEndpoint;
 import dev.corral.daemon.projects.Projects;
 import dev.corral.instance.InstanceFiles;
 import dev.corral.operations.OperationRegistry;
@@ -77,7 +78,7 @@ public final class FilesEndpoint implements Endpoint {
     @Override
     public List<Route> routes() {
         List<Route> routes = new ArrayList<>();
-        for (String base : List.of("/1.0/instances", "/1.0/containers")) {
+        for (String base : InstancesEndpoint.BASES) {
             String files = base + "/{name}/files";
             routes.add(Route.get(files, Access.TRUSTED, request -> get(request, false)));
             routes.add(new Route(HttpMethod.HEAD, files, Access.TRUSTED, Route.DEFAULT_BODY_LIMIT,
