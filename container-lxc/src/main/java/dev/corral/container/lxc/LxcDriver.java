@@ -41,6 +41,8 @@ public final class LxcDriver implements InstanceDriver {
 
     private static final int STOP_WAIT_SECONDS = 30;
     private static final Duration FREEZE_TIMEOUT = Duration.ofSeconds(10);
+    /** While a freeze settles, FROZEN is written again this often. */
+    private static final Duration FREEZER_REWRITE = Duration.ofMillis(100);
     private static final Path LOCK_ROOT = Path.of("/run/lxc/lock");
 
     private final Path lxcpath;
@@ -392,8 +394,15 @@ public final class LxcDriver implements InstanceDriver {
         }
         c.setCgroupItem("freezer.state", target);
         long deadline = System.nanoTime() + FREEZE_TIMEOUT.toNanos();
+        long nextWrite = System.nanoTime() + FREEZER_REWRITE.toNanos();
         long sleepMs = 1;
         while (!target.equals(c.cgroupItem("freezer.state"))) {
+            // The v1 freezer tries each task once per write: a task that was busy (forking, in the kernel) at that
+            // moment keeps the cgroup FREEZING until FROZEN is written again, as LXC and systemd do.
+            if (System.nanoTime() > nextWrite) {
+                c.setCgroupItem("freezer.state", target);
+                nextWrite = System.nanoTime() + FREEZER_REWRITE.toNanos();
+            }
             if (System.nanoTime() > deadline) {
                 String blocked = blockedTasks(c);
                 if (target.equals("FROZEN")) {
