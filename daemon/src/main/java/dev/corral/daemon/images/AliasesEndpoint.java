@@ -17,6 +17,7 @@ import dev.corral.daemon.state.StateConflictException;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** {@code /1.0/images/aliases}: names for images. */
 public final class AliasesEndpoint implements Endpoint {
@@ -69,7 +70,8 @@ public final class AliasesEndpoint implements Endpoint {
         Names.checkObject("Alias", entry.name());
         return request.blocking(() -> {
             String target = images.find(project, entry.target()).fingerprint();
-            AliasRecord alias = new AliasRecord(entry.name(), target, orEmpty(entry.description()),
+            AliasRecord alias = new AliasRecord(entry.name(), target,
+                    Objects.requireNonNullElse(entry.description(), ""),
                     images.find(project, target).type());
             try {
                 images.aliases().insert(project, alias.name(), alias);
@@ -150,9 +152,5 @@ public final class AliasesEndpoint implements Endpoint {
 
     private static String etag(AliasRecord alias) {
         return Etags.of(List.of(alias.description(), alias.target()));
-    }
-
-    private static String orEmpty(String text) {
-        return text == null ? "" : text;
     }
 }

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code /1.0/instances} (and LXD's {@code /1.0/containers}, for older clients): create, list, show, update,
@@ -102,7 +103,8 @@ public final class InstancesEndpoint implements Endpoint {
             throw ApiException.badRequest("No source given: set source.type to \"image\" or \"none\"");
         }
         String type = post.type() == null || post.type().isEmpty() ? "container" : post.type();
-        InstanceRecord record = new InstanceRecord(name, type, orEmpty(post.description()), "x86_64",
+        InstanceRecord record = new InstanceRecord(name, type, Objects.requireNonNullElse(post.description(), ""),
+                "x86_64",
                 Boolean.TRUE.equals(post.ephemeral()), false, Instant.now().toString(), InstanceService.NEVER,
                 post.config() == null ? Map.of() : post.config(), post.devices() == null ? Map.of() : post.devices(),
                 post.profiles() == null ? List.of("default") : post.profiles());
@@ -196,9 +198,5 @@ public final class InstancesEndpoint implements Endpoint {
             case "unfreeze" -> "Unfreezing instance";
             default -> "Changing instance state";
         };
-    }
-
-    private static String orEmpty(String text) {
-        return text == null ? "" : text;
     }
 }

@@ -2,8 +2,6 @@ package dev.corral.daemon.profiles;
 
 import dev.corral.api.ApiException;
 import dev.corral.daemon.http.Etags;
-import dev.corral.daemon.http.Request;
-import dev.corral.daemon.projects.Projects;
 import dev.corral.daemon.state.DocumentTable;
 import dev.corral.daemon.storage.StoragePools;
 import dev.corral.instance.Devices;
@@ -56,10 +54,6 @@ public final class Profiles {
                 throw ApiException.badRequest("Storage pool \"" + pool + "\" doesn't exist");
             }
         }
-    }
-
-    static String project(Request request) {
-        return Projects.fromRequest(request);
     }
 
     static String etag(ProfileRecord profile) {

@@ -13,12 +13,14 @@ import dev.corral.daemon.http.Endpoint;
 import dev.corral.daemon.http.Request;
 import dev.corral.daemon.http.Route;
 import dev.corral.daemon.instances.InstanceRecord;
+import dev.corral.daemon.projects.Projects;
 import dev.corral.daemon.state.DocumentTable;
 import dev.corral.daemon.state.StateConflictException;
 import io.vertx.core.Future;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** {@code /1.0/profiles}: create, list, show, update, rename and delete profiles. */
 public final class ProfilesEndpoint implements Endpoint {
@@ -49,14 +51,14 @@ public final class ProfilesEndpoint implements Endpoint {
 
     private Future<ApiResponse> list(Request request) {
         int recursion = request.recursion(1);
-        String project = Profiles.project(request);
+        String project = Projects.fromRequest(request);
         return request.blocking(() -> profiles.table().list(project)).map(all -> ApiResponse.sync(recursion == 0
                 ? all.stream().map(p -> PREFIX + p.name()).toList()
                 : all.stream().map(p -> toApi(project, p)).toList()));
     }
 
     private Future<ApiResponse> get(Request request) {
-        String project = Profiles.project(request);
+        String project = Projects.fromRequest(request);
         String name = request.pathParam("name");
         return request.blocking(() -> {
             ProfileRecord profile = profiles.get(project, name);
@@ -66,9 +68,9 @@ public final class ProfilesEndpoint implements Endpoint {
 
     private Future<ApiResponse> create(Request request) {
         ProfilesPost post = request.body(ProfilesPost.class);
-        String project = Profiles.project(request);
+        String project = Projects.fromRequest(request);
         Names.checkObject("Profile", post.name());
-        ProfileRecord profile = new ProfileRecord(post.name(), orEmpty(post.description()),
+        ProfileRecord profile = new ProfileRecord(post.name(), Objects.requireNonNullElse(post.description(), ""),
                 post.config() == null ? Map.of() : post.config(), post.devices() == null ? Map.of() : post.devices());
         return request.blocking(() -> {
             profiles.validate(profile);
@@ -84,7 +86,7 @@ public final class ProfilesEndpoint implements Endpoint {
 
     private Future<ApiResponse> update(Request request, boolean replace) {
         ProfilePut put = request.body(ProfilePut.class);
-        String project = Profiles.project(request);
+        String project = Projects.fromRequest(request);
         String name = request.pathParam("name");
         String ifMatch = request.ifMatch();
         return request.blocking(() -> {
@@ -94,7 +96,7 @@ public final class ProfilesEndpoint implements Endpoint {
                     throw ApiException.preconditionFailed("ETag doesn't match");
                 }
                 ProfileRecord next = replace
-                        ? new ProfileRecord(name, orEmpty(put.description()),
+                        ? new ProfileRecord(name, Objects.requireNonNullElse(put.description(), ""),
                                 put.config() == null ? Map.of() : put.config(),
                                 put.devices() == null ? Map.of() : put.devices())
                         : new ProfileRecord(name,
@@ -110,7 +112,7 @@ public final class ProfilesEndpoint implements Endpoint {
 
     private Future<ApiResponse> rename(Request request) {
         NamePost post = request.body(NamePost.class);
-        String project = Profiles.project(request);
+        String project = Projects.fromRequest(request);
         String name = request.pathParam("name");
         Names.checkObject("Profile", post.name());
         return request.blocking(() -> {
@@ -136,7 +138,7 @@ public final class ProfilesEndpoint implements Endpoint {
     }
 
     private Future<ApiResponse> delete(Request request) {
-        String project = Profiles.project(request);
+        String project = Projects.fromRequest(request);
         String name = request.pathParam("name");
         return request.blocking(() -> {
             synchronized (profiles) {
@@ -172,9 +174,5 @@ public final class ProfilesEndpoint implements Endpoint {
             result.putAll(changes);
         }
         return result;
-    }
-
-    private static String orEmpty(String text) {
-        return text == null ? "" : text;
     }
 }
