@@ -69,10 +69,10 @@ public final class AliasesEndpoint implements Endpoint {
         String project = Projects.fromRequest(request);
         Names.checkObject("Alias", entry.name());
         return request.blocking(() -> {
-            String target = images.find(project, entry.target()).fingerprint();
+            ImageRecord image = images.find(project, entry.target());
+            String target = image.fingerprint();
             AliasRecord alias = new AliasRecord(entry.name(), target,
-                    Objects.requireNonNullElse(entry.description(), ""),
-                    images.find(project, target).type());
+                    Objects.requireNonNullElse(entry.description(), ""), image.type());
             try {
                 images.aliases().insert(project, alias.name(), alias);
             } catch (StateConflictException e) {
