@@ -31,7 +31,20 @@ class LiveIncusTest {
 
     @BeforeAll
     static void needsIncus() {
-        assumeTrue(Files.isWritable(SOCKET), "no Incus daemon at " + SOCKET);
+        assumeTrue(answers(), "no Incus daemon at " + SOCKET);
+    }
+
+    /** A socket file alone proves nothing: a stopped daemon leaves it behind. */
+    private static boolean answers() {
+        if (!Files.isWritable(SOCKET)) {
+            return false;
+        }
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(SOCKET));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @ParameterizedTest
