@@ -35,6 +35,13 @@ import dev.corral.daemon.server.ServerEndpoint;
 import dev.corral.daemon.state.SqliteStateStore;
 import dev.corral.daemon.state.StateStore;
 import dev.corral.daemon.testing.TestHooksEndpoint;
+import dev.corral.daemon.trust.CertificatesEndpoint;
+import dev.corral.daemon.trust.ServerCertificate;
+import dev.corral.daemon.trust.TrustStore;
+import dev.corral.api.ApiException;
+import dev.corral.api.Certificate;
+import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
 import dev.corral.container.lxc.LxcDriver;
 import dev.corral.instance.InstanceDriver;
 import dev.corral.instance.InstanceType;
@@ -73,6 +80,8 @@ public final class Daemon implements AutoCloseable {
     private static final int MAX_RUNNING_OPERATIONS = 256;
     /** How often ephemeral instances are checked for having stopped by themselves. */
     private static final Duration EPHEMERAL_CHECK = Duration.ofSeconds(2);
+    private static final String HTTPS_ADDRESS = "core.https_address";
+    private static final String TOKEN_EXPIRY = "core.remote_token_expiry";
 
     private final DaemonConfig config;
     private final StateStore store;
@@ -80,6 +89,7 @@ public final class Daemon implements AutoCloseable {
     private final ExecutorService operationWorkers;
     private final ScheduledExecutorService timers;
     private HttpServer unixServer;
+    private volatile HttpsListener https;
 
     private Daemon(DaemonConfig config, StateStore store, Vertx vertx) {
         this.config = config;
@@ -137,8 +147,15 @@ public final class Daemon implements AutoCloseable {
         InstanceService instanceService = new InstanceService(instances, profiles, new PoolVolumes(dirPools), images,
                 Map.of(InstanceType.CONTAINER, lxc), lifecycle, SubIds.forRoot(), config.dir().resolve("logs"));
 
+        ServerCertificate certificate = ServerCertificate.loadOrCreate(config.dir());
+        TrustStore trust = new TrustStore(store.documents(Documents.CERTIFICATES, Certificate.class));
+        ServerConfig serverConfig = new ServerConfig(store);
+        Supplier<List<String>> httpsAddresses = () -> https == null ? List.of() : https.addresses();
+
         List<Endpoint> endpoints = new ArrayList<>(List.of(
-                new ServerEndpoint(new ServerConfig(store), lifecycle, HostInfo.read()),
+                new ServerEndpoint(serverConfig, lifecycle, HostInfo.read(), certificate, httpsAddresses),
+                new CertificatesEndpoint(trust, operations, certificate, httpsAddresses,
+                        () -> serverConfig.current().getOrDefault(TOKEN_EXPIRY, ""), lifecycle),
                 new ProjectsEndpoint(store, profileTable, instances),
                 new OperationsEndpoint(operations),
                 new EventsEndpoint(events),
@@ -154,9 +171,17 @@ public final class Daemon implements AutoCloseable {
             LOG.warn("test hooks are enabled (CORRAL_TEST_HOOKS=1): never do this in production");
             endpoints.add(new TestHooksEndpoint(operations));
         }
-        unixServer = UnixListener.listen(vertx, ApiRouter.build(vertx, endpoints, events), config.socket(),
-                config.socketGroup()).await();
+        Router router = ApiRouter.build(vertx, endpoints, events, trust);
+        unixServer = UnixListener.listen(vertx, router, config.socket(), config.socketGroup()).await();
         LOG.info("listening on {}", config.socket());
+        https = new HttpsListener(vertx, router, certificate);
+        serverConfig.watch(HTTPS_ADDRESS, https::apply);
+        try {
+            https.apply(serverConfig.current().getOrDefault(HTTPS_ADDRESS, ""));
+        } catch (ApiException e) {
+            // As Incus: the daemon still serves its unix socket, and the address can be corrected there.
+            LOG.error("{}", e.getMessage());
+        }
         operationWorkers.submit(() -> {
             try {
                 instanceService.reconcile();
@@ -175,6 +200,9 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (https != null) {
+            https.close();
+        }
         try {
             if (unixServer != null) {
                 unixServer.close().await(5, TimeUnit.SECONDS);

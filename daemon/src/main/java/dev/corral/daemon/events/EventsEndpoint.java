@@ -9,6 +9,7 @@ import dev.corral.daemon.http.ApiResponse;
 import dev.corral.daemon.http.Endpoint;
 import dev.corral.daemon.http.Request;
 import dev.corral.daemon.http.Route;
+import dev.corral.daemon.http.WebSocketKeepAlive;
 import dev.corral.daemon.projects.Projects;
 import dev.corral.operations.EventBus;
 import io.vertx.core.Future;
@@ -34,7 +35,7 @@ public final class EventsEndpoint implements Endpoint {
 
     @Override
     public List<Route> routes() {
-        return List.of(Route.get("/1.0/events", Access.TRUSTED, this::subscribe));
+        return List.of(Route.get("/1.0/events", Access.PROJECT, this::subscribe));
     }
 
     private Future<ApiResponse> subscribe(Request request) {
@@ -52,6 +53,7 @@ public final class EventsEndpoint implements Endpoint {
                     socket.closeHandler(closed -> close(subscription));
                     socket.handler(ignored -> { });
                     stream.attach(socket);
+                    WebSocketKeepAlive.start(request.vertx(), socket);
                     return new ApiResponse.Upgraded();
                 });
     }

@@ -29,14 +29,14 @@ public final class OperationsEndpoint implements Endpoint {
     @Override
     public List<Route> routes() {
         return List.of(
-                Route.get("/1.0/operations", Access.TRUSTED, this::list),
-                Route.get("/1.0/operations/{id}", Access.TRUSTED,
+                Route.get("/1.0/operations", Access.PROJECT, this::list),
+                Route.get("/1.0/operations/{id}", Access.PROJECT,
                         request -> Future.succeededFuture(ApiResponse.sync(registry.get(request.pathParam("id"))))),
-                Route.delete("/1.0/operations/{id}", Access.TRUSTED, request -> {
+                Route.delete("/1.0/operations/{id}", Access.PROJECT, request -> {
                     registry.cancel(request.pathParam("id"));
                     return Future.succeededFuture(ApiResponse.empty());
                 }),
-                Route.get("/1.0/operations/{id}/wait", Access.TRUSTED, this::await),
+                Route.get("/1.0/operations/{id}/wait", Access.PROJECT, this::await),
                 Route.get("/1.0/operations/{id}/websocket", Access.PUBLIC,
                         request -> OperationWebsocket.connect(registry, request)));
     }

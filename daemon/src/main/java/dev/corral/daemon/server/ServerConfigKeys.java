@@ -1,6 +1,7 @@
 package dev.corral.daemon.server;
 
 import dev.corral.api.ApiException;
+import dev.corral.daemon.trust.TokenExpiry;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -10,9 +11,20 @@ import java.util.function.Predicate;
  */
 final class ServerConfigKeys {
 
-    private static final Map<String, Predicate<String>> KEYS = Map.of();
+    private static final Map<String, Predicate<String>> KEYS = Map.of(
+            "core.https_address", ServerConfigKeys::isListenAddress,
+            "core.remote_token_expiry", TokenExpiry::isValid);
 
     private ServerConfigKeys() {
+    }
+
+    private static boolean isListenAddress(String value) {
+        try {
+            ListenAddress.parse(value, 8443);
+            return true;
+        } catch (ApiException e) {
+            return false;
+        }
     }
 
     /** Throws a 400 naming the key when the key is unknown or the value does not suit it. */

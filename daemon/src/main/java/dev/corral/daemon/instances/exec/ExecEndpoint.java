@@ -69,11 +69,11 @@ public final class ExecEndpoint implements Endpoint {
     public List<Route> routes() {
         List<Route> routes = new ArrayList<>();
         for (String base : InstancesEndpoint.BASES) {
-            routes.add(Route.post(base + "/{name}/exec", Access.TRUSTED, this::exec));
-            routes.add(Route.get(base + "/{name}/logs/exec-output", Access.TRUSTED, this::outputs));
+            routes.add(Route.post(base + "/{name}/exec", Access.PROJECT, this::exec));
+            routes.add(Route.get(base + "/{name}/logs/exec-output", Access.PROJECT, this::outputs));
             String file = base + "/{name}/logs/exec-output/{filename}";
-            routes.add(Route.get(file, Access.TRUSTED, this::output));
-            routes.add(Route.delete(file, Access.TRUSTED, this::deleteOutput));
+            routes.add(Route.get(file, Access.PROJECT, this::output));
+            routes.add(Route.delete(file, Access.PROJECT, this::deleteOutput));
         }
         return routes;
     }

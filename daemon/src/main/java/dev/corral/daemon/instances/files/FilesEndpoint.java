@@ -80,12 +80,12 @@ public final class FilesEndpoint implements Endpoint {
         List<Route> routes = new ArrayList<>();
         for (String base : InstancesEndpoint.BASES) {
             String files = base + "/{name}/files";
-            routes.add(Route.get(files, Access.TRUSTED, request -> get(request, false)));
-            routes.add(new Route(HttpMethod.HEAD, files, Access.TRUSTED, Route.DEFAULT_BODY_LIMIT,
+            routes.add(Route.get(files, Access.PROJECT, request -> get(request, false)));
+            routes.add(new Route(HttpMethod.HEAD, files, Access.PROJECT, Route.DEFAULT_BODY_LIMIT,
                     request -> get(request, true)));
-            routes.add(Route.upload(files, Access.TRUSTED, this::post));
-            routes.add(Route.delete(files, Access.TRUSTED, this::delete));
-            routes.add(Route.get(base + "/{name}/sftp", Access.TRUSTED, this::sftp));
+            routes.add(Route.upload(files, Access.PROJECT, this::post));
+            routes.add(Route.delete(files, Access.PROJECT, this::delete));
+            routes.add(Route.get(base + "/{name}/sftp", Access.PROJECT, this::sftp));
         }
         return routes;
     }
