@@ -10,9 +10,17 @@ import java.util.List;
  * {@code password}).
  */
 @JsonPropertyOrder({"name", "type", "restricted", "projects", "certificate", "description", "trust_token", "token"})
-public record CertificatesPost(String name, String type, boolean restricted, List<String> projects,
-        String certificate, String description, @JsonProperty("trust_token") String trustToken, boolean token,
+public record CertificatesPost(String name, String type, Boolean restricted, List<String> projects,
+        String certificate, String description, @JsonProperty("trust_token") String trustToken, Boolean token,
         String password) {
+
+    public boolean isRestricted() {
+        return Boolean.TRUE.equals(restricted);
+    }
+
+    public boolean wantsToken() {
+        return Boolean.TRUE.equals(token);
+    }
 
     /** The token to redeem, whichever field carried it; "" when none. */
     public String presentedToken() {

@@ -82,27 +82,27 @@ public final class CertificatesEndpoint implements Endpoint {
     private Future<ApiResponse> create(Request request) {
         CertificatesPost post = request.body(CertificatesPost.class);
         Caller caller = request.caller();
-        if (post.token() && !isEmpty(post.certificate())) {
+        if (post.wantsToken() && !isEmpty(post.certificate())) {
             throw ApiException.badRequest("Can't use certificate if token is requested");
         }
-        if (post.token() && !CLIENT.equals(post.type())) {
+        if (post.wantsToken() && !CLIENT.equals(post.type())) {
             throw ApiException.badRequest("Tokens can only be issued for client certificates");
         }
-        if (post.token() && addresses.get().isEmpty()) {
+        if (post.wantsToken() && addresses.get().isEmpty()) {
             throw ApiException.badRequest("Can't issue token when server isn't listening on network");
         }
-        if (caller.trusted() && isEmpty(post.certificate()) && !post.token()) {
+        if (caller.trusted() && isEmpty(post.certificate()) && !post.wantsToken()) {
             throw ApiException.badRequest("Client is already trusted");
         }
         X509Certificate peer = PeerCertificate.of(request.raw());
         return request.blocking(() -> {
             CertificatesPost wanted = post;
             if (!caller.isAdmin()) {
-                if (post.token() || post.presentedToken().isEmpty()) {
+                if (post.wantsToken() || post.presentedToken().isEmpty()) {
                     throw ApiException.forbidden("not authorized");
                 }
                 wanted = tokens.redeem(post.presentedToken());
-            } else if (post.token()) {
+            } else if (post.wantsToken()) {
                 checkRequest(post);
                 return new ApiResponse.Async(tokens.issue(post, server.fingerprint(), addresses.get(),
                         TokenExpiry.from(Instant.now(), tokenExpiry.get())));
@@ -111,7 +111,7 @@ public final class CertificatesEndpoint implements Endpoint {
             X509Certificate certificate = certificateOf(wanted, peer, request.raw().isSSL());
             String fingerprint = Fingerprints.of(certificate);
             String name = isEmpty(wanted.name()) ? nameOf(certificate, caller) : wanted.name();
-            store.add(new Certificate(name, CLIENT, wanted.restricted(), projectsOf(wanted.projects()),
+            store.add(new Certificate(name, CLIENT, wanted.isRestricted(), projectsOf(wanted.projects()),
                     Fingerprints.pem(certificate), Objects.requireNonNullElse(wanted.description(), ""),
                     fingerprint));
             lifecycle.emit("certificate-created", PREFIX + fingerprint, Projects.DEFAULT, caller.requestor(), null);

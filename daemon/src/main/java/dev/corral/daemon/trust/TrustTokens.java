@@ -47,7 +47,7 @@ final class TrustTokens {
         Map<String, Object> asked = new LinkedHashMap<>();
         asked.put("name", Objects.requireNonNullElse(request.name(), ""));
         asked.put("type", request.type());
-        asked.put("restricted", request.restricted());
+        asked.put("restricted", request.isRestricted());
         asked.put("projects", request.projects() == null ? List.of() : request.projects());
         asked.put("certificate", "");
         asked.put("description", Objects.requireNonNullElse(request.description(), ""));
