@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
+import dev.corral.daemon.http.InvalidRequests;
 import io.vertx.ext.web.Router;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -81,6 +82,7 @@ final class HttpsListener implements AutoCloseable {
             try {
                 // Not Future.await(): this runs on a worker thread, where Vert.x refuses it.
                 bound = vertx.createHttpServer(options).requestHandler(router)
+                        .invalidRequestHandler(InvalidRequests::answer)
                         .listen(parsed.port(), parsed.host()).toCompletionStage().toCompletableFuture()
                         .get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {

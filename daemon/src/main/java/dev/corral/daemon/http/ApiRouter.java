@@ -22,6 +22,9 @@ import java.util.Set;
  */
 public final class ApiRouter {
 
+    /** Set once the route's handler runs; failures before that happened while reading the request. */
+    private static final String DISPATCHED = "corral.dispatched";
+
     private final EventBus events;
     private final TlsClients tlsClients;
 
@@ -59,6 +62,7 @@ public final class ApiRouter {
     }
 
     private void dispatch(Route route, RoutingContext context) {
+        context.put(DISPATCHED, Boolean.TRUE);
         HttpServerRequest request = context.request();
         Caller caller = identify(request);
         announce(request, caller);
@@ -80,7 +84,10 @@ public final class ApiRouter {
     }
 
     private static void fail(RoutingContext context, Throwable failure, int status) {
-        if (failure != null && !(failure instanceof io.vertx.ext.web.handler.HttpException)) {
+        if (failure != null && context.get(DISPATCHED) == null && status != 413) {
+            // The request body could not be read (a malformed chunk, a connection cut mid-body): the client's fault.
+            ApiRenderer.renderError(context.response(), 400, "Bad request: unreadable request body");
+        } else if (failure != null && !(failure instanceof io.vertx.ext.web.handler.HttpException)) {
             ApiRenderer.renderFailure(context.response(), failure);
         } else if (status == 413) {
             ApiRenderer.renderError(context.response(), 413, "Request body too large");
