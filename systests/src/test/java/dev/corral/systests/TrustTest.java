@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,6 +35,7 @@ class TrustTest {
     @RegisterExtension
     static final Corrald corrald = Corrald.create();
 
+    private static final Duration WAIT = Duration.ofSeconds(10);
     private static int port;
 
     @BeforeAll
@@ -101,6 +103,25 @@ class TrustTest {
         Envelopes.sync(Api.given(corrald).delete(url));
         assertEquals("not authorized", Envelopes.error(Api.tls(port, client.sslContext()).get("/1.0/instances"), 403));
         assertEquals("Certificate not found", Envelopes.error(Api.given(corrald).get(url), 404));
+    }
+
+    @Test
+    void certificateChangesAreLifecycleEventsNamingWhoMadeThem() throws Exception {
+        try (Events events = Events.connect(corrald, "type=lifecycle")) {
+            TlsIdentity client = addCertificate("watched", false, List.of());
+            String source = "/1.0/certificates/" + client.fingerprint();
+            JsonNode created = events.await(e -> source.equals(e.at("/metadata/source").asText()), WAIT);
+            assertEquals("certificate-created", created.at("/metadata/action").asText());
+            assertEquals("unix", created.at("/metadata/requestor/protocol").asText());
+
+            // Removed by itself over TLS: the requestor is the certificate, by fingerprint.
+            Envelopes.sync(Api.tls(port, client.sslContext()).delete(source));
+            JsonNode deleted = events.await(e -> "certificate-deleted".equals(e.at("/metadata/action").asText()),
+                    WAIT);
+            assertEquals("tls", deleted.at("/metadata/requestor/protocol").asText());
+            assertEquals(client.fingerprint(), deleted.at("/metadata/requestor/username").asText());
+            assertTrue(deleted.at("/metadata/requestor/address").asText().startsWith("127.0.0.1:"));
+        }
     }
 
     @Test
