@@ -203,6 +203,25 @@ class TrustTest {
     }
 
     @Test
+    void aRestrictedCertificateNeverSeesTrustTokens() throws Exception {
+        TlsIdentity ours = addCertificate("default-reader", true, List.of("default"));
+        try (Events events = Events.connect(corrald, "type=operation")) {
+            JsonNode token = issueToken("secret-holder", false, List.of());
+            String id = token.get("id").asText();
+            events.await(e -> id.equals(e.at("/metadata/id").asText()), WAIT);
+            String listed = Api.tls(port, ours.sslContext()).get("/1.0/operations?recursion=1").asString();
+            assertFalse(listed.contains(id) || listed.contains(token.at("/metadata/secret").asText()), listed);
+            assertEquals("Operation not found",
+                    Envelopes.error(Api.tls(port, ours.sslContext()).get("/1.0/operations/" + id), 404));
+            assertEquals("Operation not found",
+                    Envelopes.error(Api.tls(port, ours.sslContext()).delete("/1.0/operations/" + id), 404));
+            assertTrue(Api.given(corrald).get("/1.0/operations?recursion=1").asString().contains(id),
+                    "administrators see tokens");
+            Envelopes.sync(Api.given(corrald).delete("/1.0/operations/" + id));
+        }
+    }
+
+    @Test
     void badCertificatesAndRequestsGetClearErrors() {
         assertEquals("The provided certificate is expired", Envelopes.error(Api.given(corrald).body(Map.of(
                 "type", "client", "certificate", TlsIdentity.expired("old").pem())).post("/1.0/certificates"), 400));
