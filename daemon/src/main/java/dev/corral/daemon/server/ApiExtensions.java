@@ -35,7 +35,9 @@ public final class ApiExtensions {
             "instance_file_head",                    // files API: HEAD
             "container_exec_recording",              // exec: record-output
             "container_exec_signal_handling",        // exec: signals over the control stream
-            "container_exec_user_group_cwd");        // exec: user, group, cwd
+            "container_exec_user_group_cwd",         // exec: user, group, cwd
+            "console",                               // /1.0/instances/{name}/console: attach, log, clear
+            "console_force");                        // console: "force" takes a session over
 
     private ApiExtensions() {
     }

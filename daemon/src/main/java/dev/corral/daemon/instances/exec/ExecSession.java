@@ -64,6 +64,7 @@ final class ExecSession {
     private final int width;
     private final int height;
     private final Streams streams;
+    private final Runnable onStarted;
 
     /** Guarded by this: the running command, null before it starts. */
     private ExecProcess process;
@@ -76,8 +77,10 @@ final class ExecSession {
     private volatile boolean stdoutEnded;
     private volatile String failure;
 
+    /** @param onStarted called once the command runs (the lifecycle event) */
     ExecSession(Exec exec, InstanceSpec spec, ExecRequest command, boolean interactive, int width, int height,
-            Streams streams) {
+            Streams streams, Runnable onStarted) {
+        this.onStarted = onStarted;
         this.exec = exec;
         this.spec = spec;
         this.command = command;
@@ -122,6 +125,7 @@ final class ExecSession {
             throw ApiException.badRequest(e.getMessage());
         }
         try {
+            onStarted.run();
             start(started);
             int status = awaitEnd(started);
             ended = true;
