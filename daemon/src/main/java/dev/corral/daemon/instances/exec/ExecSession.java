@@ -125,8 +125,8 @@ final class ExecSession {
             throw ApiException.badRequest(e.getMessage());
         }
         try {
-            onStarted.run();
             start(started);
+            onStarted.run();
             int status = awaitEnd(started);
             ended = true;
             MessageChannel controlChannel = control;
@@ -150,31 +150,29 @@ final class ExecSession {
 
     /** Makes the command available to the callbacks and hands it what came before it. */
     private void start(ExecProcess started) {
-        List<Consumer<ExecProcess>> early;
         boolean gone;
+        // Under the lock, so that input arriving meanwhile cannot overtake what came before the start (the
+        // actions only queue things on the process, which never blocks).
         synchronized (this) {
             process = started;
-            early = List.copyOf(pending);
+            pending.forEach(action -> action.accept(started));
             pending.clear();
             gone = abandoned;
         }
-        early.forEach(action -> action.accept(started));
         if (gone) {
             started.kill();
         }
     }
 
-    /** Runs {@code action} on the command now, or once it started. */
+    /** Runs {@code action} on the command now, or once it started; in the order of the calls either way. */
     private void apply(Consumer<ExecProcess> action) {
-        ExecProcess running;
         synchronized (this) {
-            running = process;
-            if (running == null) {
+            if (process == null) {
                 pending.add(action);
                 return;
             }
+            action.accept(process);
         }
-        action.accept(running);
     }
 
     /** Waits for the command, connecting a late control stream meanwhile. */
