@@ -16,7 +16,9 @@ import dev.corral.daemon.instances.InstanceService;
 import dev.corral.daemon.instances.InstancesEndpoint;
 import dev.corral.daemon.instances.PoolVolumes;
 import dev.corral.daemon.instances.SubIds;
+import dev.corral.daemon.instances.console.ConsoleEndpoint;
 import dev.corral.daemon.instances.exec.ExecEndpoint;
+import dev.corral.daemon.instances.logs.LogsEndpoint;
 import dev.corral.daemon.instances.files.FilesEndpoint;
 import dev.corral.daemon.profiles.ProfileRecord;
 import dev.corral.daemon.profiles.Profiles;
@@ -165,8 +167,11 @@ public final class Daemon implements AutoCloseable {
                 new AliasesEndpoint(images, lifecycle),
                 new ImagesEndpoint(images, imageStore, uploads, operations, lifecycle),
                 new InstancesEndpoint(instanceService, operations),
-                new ExecEndpoint(instanceService, operations),
-                new FilesEndpoint(instanceService, operations)));
+                new ExecEndpoint(instanceService, operations, lifecycle),
+                new FilesEndpoint(instanceService, operations, lifecycle),
+                new ConsoleEndpoint(instanceService, operations, lifecycle),
+                // after ExecEndpoint: /logs/exec-output is that one's
+                new LogsEndpoint(instanceService, lifecycle)));
         if (config.testHooks()) {
             LOG.warn("test hooks are enabled (CORRAL_TEST_HOOKS=1): never do this in production");
             endpoints.add(new TestHooksEndpoint(operations));

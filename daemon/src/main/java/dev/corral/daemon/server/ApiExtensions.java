@@ -40,7 +40,9 @@ public final class ApiExtensions {
             "certificate_project",                   // restricted certificates limited to projects
             "certificate_token",                     // trust tokens (POST /1.0/certificates with "token")
             "certificate_description",               // description of certificates
-            "remote_token_expiry");                  // core.remote_token_expiry
+            "remote_token_expiry",                   // core.remote_token_expiry
+            "console",                               // /1.0/instances/{name}/console: attach, log, clear
+            "console_force");                        // console: "force" takes a session over
 
     private ApiExtensions() {
     }
