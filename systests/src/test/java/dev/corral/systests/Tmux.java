@@ -50,6 +50,11 @@ final class Tmux implements AutoCloseable {
         run(args.toArray(new String[0]));
     }
 
+    /** Resizes the window (the terminal the command runs in). */
+    void resize(int width, int height) throws IOException, InterruptedException {
+        run("resize-window", "-t", SESSION, "-x", Integer.toString(width), "-y", Integer.toString(height));
+    }
+
     String pane() throws IOException, InterruptedException {
         return run("capture-pane", "-p", "-t", SESSION);
     }
