@@ -7,7 +7,9 @@ set -euo pipefail
 usage() {
     cat <<'EOF2'
 usage: bench/run-exec-files.sh [options]
-  --execs N         measured exec round trips per target (default 100, after 10 unmeasured)
+  --execs N         measured exec round trips per target (default 100)
+  --warm N          unmeasured exec round trips before them (default 10; the JVM's JIT is still warming up
+                    then: a few hundred show the steady state)
   --pushes N        measured pushes and pulls of the file per target (default 5, after 1 unmeasured)
   --size MB         size of the pushed file in MiB (default 100)
   --only T          measure only T: corral or incus
@@ -19,6 +21,7 @@ EOF2
 }
 
 EXECS=100
+WARM=10
 PUSHES=5
 SIZE_MB=100
 ONLY=""
@@ -26,6 +29,7 @@ BUILD=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --execs) EXECS=${2:?--execs needs a value}; shift 2 ;;
+        --warm) WARM=${2:?--warm needs a value}; shift 2 ;;
         --pushes) PUSHES=${2:?--pushes needs a value}; shift 2 ;;
         --size) SIZE_MB=${2:?--size needs a value}; shift 2 ;;
         --only) ONLY=${2:?--only needs a value}; shift 2 ;;
@@ -82,8 +86,8 @@ measure() {
     else
         "$cli" launch busybox "$NAME" >/dev/null 2>&1
     fi
-    log "$label: exec round trips (10 unmeasured, $EXECS measured)"
-    for ((i = 0; i < 10; i++)); do "$cli" exec "$NAME" -- true; done
+    log "$label: exec round trips ($WARM unmeasured, $EXECS measured)"
+    for ((i = 0; i < WARM; i++)); do "$cli" exec "$NAME" -- true; done
     : >"$WORK/$label.exec"
     for ((i = 0; i < EXECS; i++)); do
         t0=$(now_ns)

@@ -4,10 +4,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 # What corrald and its build need (Java, Maven, liblxc, busybox for the built-in image), from bookworm,
-# and the lxc 5.0 CLI and tmux (a real terminal for incus exec -t and incus console) the tests also drive.
-packages=(openjdk-17-jdk-headless maven curl jq lxd-client lxc busybox-static tmux)
+# and the lxc 5.0 CLI the tests also drive.
+packages=(openjdk-17-jdk-headless maven curl jq lxd-client lxc busybox-static)
 # What the tests drive corrald with, from bookworm-backports: the real incus CLI.
 backports=(incus-client)
+# tmux: a real terminal for the tests of incus console and incus exec -t.
+packages+=(tmux)
 
 # Unprivileged containers map their ids into root's subordinate range (as Incus's package sets up).
 for f in /etc/subuid /etc/subgid; do

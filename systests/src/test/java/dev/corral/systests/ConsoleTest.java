@@ -87,6 +87,17 @@ class ConsoleTest {
             log += incus.run("console", c, "--show-log").assertSuccess().stdout();
         }
         assertTrue(log.contains("show-log-42"), log);
+
+        // the LXD 5.0 client too
+        exec("echo lxd-log-$((6*7)) >/dev/console");
+        try (IncusCli lxc = IncusCli.lxc(corrald)) {
+            String lxdLog = "";
+            deadline = System.nanoTime() + WAIT.toNanos();
+            while (!lxdLog.contains("lxd-log-42") && System.nanoTime() < deadline) {
+                lxdLog += lxc.run("console", c, "--show-log").assertSuccess().stdout();
+            }
+            assertTrue(lxdLog.contains("lxd-log-42"), lxdLog);
+        }
     }
 
     /** A second {@code incus console} is refused while one is attached; {@code --force} takes the console over. */

@@ -26,6 +26,8 @@ final class Tmux implements AutoCloseable {
 
     private final String socket = "corral-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, String> env;
+    /** The server's socket file, which tmux leaves behind when the server is killed. */
+    private final Path socketPath;
 
     /** Starts {@code command} (a shell command line) in a {@code width}x{@code height} terminal. */
     Tmux(Corrald daemon, Path home, int width, int height, String command) throws IOException, InterruptedException {
@@ -34,6 +36,7 @@ final class Tmux implements AutoCloseable {
                 "INCUS_CONF", home.resolve("incus-conf").toString());
         run("new-session", "-d", "-s", SESSION, "-x", Integer.toString(width), "-y", Integer.toString(height),
                 command);
+        this.socketPath = Path.of(run("display-message", "-p", "#{socket_path}").trim());
     }
 
     static boolean available() {
@@ -45,6 +48,11 @@ final class Tmux implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("send-keys", "-t", SESSION));
         args.addAll(List.of(keys));
         run(args.toArray(new String[0]));
+    }
+
+    /** Resizes the window (the terminal the command runs in). */
+    void resize(int width, int height) throws IOException, InterruptedException {
+        run("resize-window", "-t", SESSION, "-x", Integer.toString(width), "-y", Integer.toString(height));
     }
 
     String pane() throws IOException, InterruptedException {
@@ -84,5 +92,6 @@ final class Tmux implements AutoCloseable {
         List<String> command = List.of(TMUX.toString(), "-L", socket, "kill-server");
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start().waitFor(10, TimeUnit.SECONDS);
+        Files.deleteIfExists(socketPath);
     }
 }
