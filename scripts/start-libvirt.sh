@@ -38,6 +38,14 @@ if ! getent passwd libvirt-qemu >/dev/null; then
   adduser --quiet --system --ingroup libvirt-qemu --no-create-home --home /var/lib/libvirt \
     --disabled-password --disabled-login --shell /usr/sbin/nologin libvirt-qemu
 fi
+# As Debian's udev rules and libvirt package do: /dev/kvm belongs to group kvm (0660) and libvirt-qemu is in it.
+# libvirt checks /dev/kvm as that user; where it cannot open it while QEMU (probing as root) can, libvirtd
+# re-probes QEMU on every domain definition (about 45 s each).
+getent group kvm >/dev/null || addgroup --quiet --system kvm
+id -nG libvirt-qemu | grep -qw kvm || adduser --quiet libvirt-qemu kvm
+if [ -c /dev/kvm ] && [ "$(stat -c %G /dev/kvm)" != kvm ]; then
+  chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
+fi
 mkdir -p /var/log/libvirt/qemu /var/lib/libvirt/qemu/nvram /var/cache/libvirt /run/libvirt
 
 if ! alive /run/virtlogd.pid; then
@@ -45,6 +53,7 @@ if ! alive /run/virtlogd.pid; then
   echo /run/virtlogd.pid >>"$started_file"
 fi
 if ! alive /run/libvirtd.pid; then
+  rm -f /run/libvirtd.pid
   libvirtd -d
   echo /run/libvirtd.pid >>"$started_file"
 fi
