@@ -63,6 +63,8 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
     private final Object stateChanges = new Object();
     private final AgentExec exec;
     private final VmConsole console;
+    /** Per running domain: the balloon size last asked for (the guest reaches it once its balloon driver runs). */
+    private final Map<String, Long> balloonTargets = new java.util.concurrent.ConcurrentHashMap<>();
 
     public LibvirtDriver(Options options) {
         this.options = options;
@@ -116,6 +118,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
             return null;
         });
         Domain domain = define(spec);
+        balloonTargets.remove(name);
         try {
             domain.create();
             console.started(name);
@@ -236,9 +239,11 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
                     throw new DriverException("Cannot raise the memory of running instance " + spec.ref().name()
                             + " above the " + (maxKiB / 1024) + "MiB it started with: stop it first");
                 }
-                if (domain.getInfo().memory != wantKiB) {
+                if (!Long.valueOf(wantKiB * 1024).equals(balloonTargets.get(name))
+                        && domain.getInfo().memory != wantKiB) {
                     domain.setMemory(wantKiB);
                 }
+                balloonTargets.put(name, wantKiB * 1024);
             }
             return null;
         });
@@ -314,6 +319,11 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
     @Override
     public void close() {
         connection.close();
+    }
+
+    /** The balloon size last set live for the running VM, or null when none was set since it started. */
+    Long balloonTarget(InstanceRef ref) {
+        return balloonTargets.get(domainName(ref));
     }
 
     // ---- helpers for this package
