@@ -36,6 +36,9 @@ import dev.corral.daemon.state.SqliteStateStore;
 import dev.corral.daemon.state.StateStore;
 import dev.corral.daemon.testing.TestHooksEndpoint;
 import dev.corral.container.lxc.LxcDriver;
+import dev.corral.daemon.images.BuiltInVmImage;
+import dev.corral.daemon.instances.VmDrivers;
+import dev.corral.hypervisor.kvm.LibvirtDriver;
 import dev.corral.instance.InstanceDriver;
 import dev.corral.instance.InstanceType;
 import dev.corral.operations.EventBus;
@@ -80,6 +83,7 @@ public final class Daemon implements AutoCloseable {
     private final ExecutorService operationWorkers;
     private final ScheduledExecutorService timers;
     private HttpServer unixServer;
+    private LibvirtDriver vms;
 
     private Daemon(DaemonConfig config, StateStore store, Vertx vertx) {
         this.config = config;
@@ -128,17 +132,22 @@ public final class Daemon implements AutoCloseable {
                 store.documents(Documents.IMAGE_ALIASES, AliasRecord.class));
         ImageUploads uploads = new ImageUploads(config.dir().resolve("uploads"), images, imageStore);
         BuiltInImage.ensure(images, uploads, Projects.DEFAULT, config.builtInImage());
+        BuiltInVmImage.ensure(images, uploads, Projects.DEFAULT, config.builtInImage() == null ? null
+                : config.builtInImage().resolveSibling(BuiltInVmImage.METADATA));
 
         Map<String, DirPool> dirPools = new HashMap<>();
         for (StoragePoolRecord pool : pools.list()) {
             dirPools.put(pool.name(), new DirPool(pool.name(), Path.of(pool.config().get("source")), imageStore));
         }
         InstanceDriver lxc = new LxcDriver(config.dir().resolve("containers"), config.dir().resolve("logs"));
+        ServerConfig serverConfig = new ServerConfig(store);
+        vms = VmDrivers.libvirt(config.dir(), serverConfig::current);
         InstanceService instanceService = new InstanceService(instances, profiles, new PoolVolumes(dirPools), images,
-                Map.of(InstanceType.CONTAINER, lxc), lifecycle, SubIds.forRoot(), config.dir().resolve("logs"));
+                Map.of(InstanceType.CONTAINER, lxc, InstanceType.VIRTUAL_MACHINE, vms), lifecycle, SubIds.forRoot(),
+                config.dir().resolve("logs"));
 
         List<Endpoint> endpoints = new ArrayList<>(List.of(
-                new ServerEndpoint(new ServerConfig(store), lifecycle, HostInfo.read()),
+                new ServerEndpoint(serverConfig, lifecycle, HostInfo.read(), VmDrivers.environment(vms)),
                 new ProjectsEndpoint(store, profileTable, instances),
                 new OperationsEndpoint(operations),
                 new EventsEndpoint(events),
@@ -189,6 +198,9 @@ public final class Daemon implements AutoCloseable {
         }
         operationWorkers.shutdownNow();
         timers.shutdownNow();
+        if (vms != null) {
+            vms.close();
+        }
         store.close();
         try {
             Files.deleteIfExists(config.socket());

@@ -10,7 +10,9 @@ import java.util.function.Predicate;
  */
 final class ServerConfigKeys {
 
-    private static final Map<String, Predicate<String>> KEYS = Map.of();
+    private static final Map<String, Predicate<String>> KEYS = Map.of(
+            // How VMs run: auto (KVM where the CPU has vmx/svm and /dev/kvm exists, else TCG), kvm or tcg.
+            "corral.vm.accelerator", v -> java.util.Set.of("auto", "kvm", "tcg").contains(v));
 
     private ServerConfigKeys() {
     }

@@ -21,11 +21,22 @@ public final class ServerEndpoint implements Endpoint {
     private final ServerConfig config;
     private final Lifecycle lifecycle;
     private final HostInfo host;
+    private final java.util.function.Supplier<String[]> drivers;
 
     public ServerEndpoint(ServerConfig config, Lifecycle lifecycle, HostInfo host) {
+        this(config, lifecycle, host, () -> new String[] {"", ""});
+    }
+
+    /**
+     * @param drivers the instance drivers' names and versions as {@code environment.driver} and
+     *     {@code driver_version} show them ({@code lxc | qemu}, {@code 5.0.2 | 10.0.2}); asked at each request
+     */
+    public ServerEndpoint(ServerConfig config, Lifecycle lifecycle, HostInfo host,
+            java.util.function.Supplier<String[]> drivers) {
         this.config = config;
         this.lifecycle = lifecycle;
         this.host = host;
+        this.drivers = drivers;
     }
 
     @Override
@@ -48,7 +59,8 @@ public final class ServerEndpoint implements Endpoint {
     }
 
     private ServerEnvironment environment() {
-        return new ServerEnvironment(List.of(), host.architectures(), "", "", "", "", "", "Linux",
+        String[] driver = drivers.get();
+        return new ServerEnvironment(List.of(), host.architectures(), "", "", driver[0], driver[1], "", "Linux",
                 host.architecture(), Map.of(), host.kernelVersion(), Map.of(), host.osName(), host.osVersion(),
                 "default", "corral", false, "full-mesh", host.hostname(), ProcessHandle.current().pid(), VERSION,
                 "", "", List.of());

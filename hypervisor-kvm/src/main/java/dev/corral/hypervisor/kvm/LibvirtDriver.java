@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -52,9 +53,14 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
      * @param accelerator KVM or TCG for every VM
      * @param pidDir where libvirt's QEMU driver keeps {@code <domain>.pid} ({@code /run/libvirt/qemu})
      */
-    public record Options(String uri, String domainPrefix, DomainConfig.Accelerator accelerator, Path pidDir) {
-        public static Options system(String domainPrefix, DomainConfig.Accelerator accelerator) {
+    public record Options(String uri, String domainPrefix, Supplier<DomainConfig.Accelerator> accelerator,
+            Path pidDir) {
+        public static Options system(String domainPrefix, Supplier<DomainConfig.Accelerator> accelerator) {
             return new Options("qemu:///system", domainPrefix, accelerator, Path.of("/run/libvirt/qemu"));
+        }
+
+        public static Options system(String domainPrefix, DomainConfig.Accelerator accelerator) {
+            return system(domainPrefix, () -> accelerator);
         }
     }
 
@@ -80,7 +86,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
     /** libvirt's and QEMU's versions ({@code 9.0.0}, {@code 10.0.2}), for {@code GET /1.0}; throws if unreachable. */
     public String hypervisorVersion() {
         return connection.call("cannot read the hypervisor version",
-                c -> version(c.getHypervisorVersion(c.getType())));
+                c -> version(c.getVersion()));
     }
 
     private static String version(long v) {
@@ -230,7 +236,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
     @Override
     public void update(InstanceSpec spec) {
         String name = domainName(spec.ref());
-        DomainConfig next = VmSettings.domain(spec, name, options.accelerator());
+        DomainConfig next = VmSettings.domain(spec, name, options.accelerator().get());
         withDomain(name, "Failed to update " + spec.ref().name(), domain -> {
             if (domain != null && domain.isActive() == 1) {
                 long maxKiB = domain.getMaxMemory();
@@ -367,7 +373,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
     }
 
     private Domain define(InstanceSpec spec) {
-        String xml = DomainXml.render(VmSettings.domain(spec, domainName(spec.ref()), options.accelerator()));
+        String xml = DomainXml.render(VmSettings.domain(spec, domainName(spec.ref()), options.accelerator().get()));
         return connection.call("Failed to define the domain of " + spec.ref().name(), c -> c.domainDefineXML(xml));
     }
 
