@@ -4,6 +4,7 @@ import dev.corral.instance.DriverException;
 import dev.corral.instance.Exec;
 import dev.corral.instance.InstanceConsole;
 import dev.corral.instance.InstanceDriver;
+import dev.corral.instance.InstanceFiles;
 import dev.corral.instance.InstanceRef;
 import dev.corral.instance.InstanceSpec;
 import dev.corral.instance.InstanceStatus;
@@ -69,6 +70,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
     private final Object stateChanges = new Object();
     private final AgentExec exec;
     private final VmConsole console;
+    private final AgentFiles files;
     /** Per running domain: the balloon size last asked for (the guest reaches it once its balloon driver runs). */
     private final Map<String, Long> balloonTargets = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -77,6 +79,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
         this.connection = new LibvirtConnection(options.uri(), this::onEvent);
         this.exec = new AgentExec(this);
         this.console = new VmConsole(this);
+        this.files = new AgentFiles(this, exec.agent());
     }
 
     public Options options() {
@@ -318,6 +321,9 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
         }
         if (type == InstanceConsole.class) {
             return Optional.of(type.cast(console));
+        }
+        if (type == InstanceFiles.class) {
+            return Optional.of(type.cast(files));
         }
         return Optional.empty();
     }
