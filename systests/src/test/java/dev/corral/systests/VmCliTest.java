@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Virtual machines through the real {@code incus} 6.0 CLI: {@code launch --vm} of the built-in busybox-vm image,
- * list, exec through the guest agent (output, exit codes), pause/start, graceful and forced stop, a poweroff inside
+ * list, exec and files (push, pull, create, delete) through the guest agent, pause/start, graceful and forced stop, a poweroff inside
  * the guest, delete, and Incus-style errors for bad input. Real VMs on libvirt (TCG unless the host has KVM);
  * skipped where libvirtd does not run.
  */
@@ -116,6 +116,26 @@ class VmCliTest {
         IncusCli.Result stderr = incus.run("exec", name, "--", "sh", "-c", "echo oops >&2; exit 3");
         assertEquals(3, stderr.exitCode());
         assertTrue(stderr.stderr().contains("oops"), stderr.toString());
+
+        Path local = Files.createTempFile("corral-vm-push-", ".txt");
+        Path back = local.resolveSibling(local.getFileName() + ".back");
+        try {
+            Files.writeString(local, "pushed into a VM\n");
+            incus.run("file", "push", local.toString(), name + "/root/pushed.txt").assertSuccess();
+            assertEquals("pushed into a VM", incus.run("exec", name, "--", "cat", "/root/pushed.txt")
+                    .assertSuccess().stdout().trim());
+            incus.run("file", "pull", name + "/root/pushed.txt", back.toString()).assertSuccess();
+            assertEquals("pushed into a VM\n", Files.readString(back));
+            assertEquals("busybox-vm", incus.run("file", "pull", name + "/etc/hostname", "-").assertSuccess()
+                    .stdout().trim());
+            incus.run("file", "create", "-p", name + "/root/made/deep/").assertSuccess();
+            assertEquals(0, incus.run("exec", name, "--", "test", "-d", "/root/made/deep").exitCode());
+            incus.run("file", "delete", name + "/root/pushed.txt").assertSuccess();
+            assertNotEquals(0, incus.run("exec", name, "--", "test", "-e", "/root/pushed.txt").exitCode());
+        } finally {
+            Files.deleteIfExists(local);
+            Files.deleteIfExists(back);
+        }
 
         incus.run("pause", name).assertSuccess();
         assertEquals(name + ",FROZEN", status(name));
