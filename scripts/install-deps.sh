@@ -6,6 +6,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 # What corrald and its build need (Java, Maven, liblxc, busybox for the built-in image), from bookworm,
 # and the lxc 5.0 CLI the tests also drive.
 packages=(openjdk-17-jdk-headless maven curl jq lxd-client lxc busybox-static)
+# Virtual machines: libvirt's plain daemons (not libvirt-daemon-system, which would make systemd init), QEMU, UEFI
+# firmware, a TPM emulator, and what packaging/images/build-vm-image.sh builds the busybox-vm image with.
+packages+=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils ovmf swtpm
+           mtools dosfstools fdisk e2fsprogs binutils cpio)
 # What the tests drive corrald with, from bookworm-backports: the real incus CLI.
 backports=(incus-client)
 # tmux: a real terminal for the tests of incus console and incus exec -t.

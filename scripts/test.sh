@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "test.sh: run as root" >&2; exit 1; }
 bash scripts/install-deps.sh
-exec mvn -B verify "$@"
+# Virtual-machine tests need libvirtd + virtlogd; stop them afterwards if this run started them.
+bash scripts/start-libvirt.sh
+trap 'bash scripts/start-libvirt.sh --stop' EXIT
+mvn -B verify "$@"

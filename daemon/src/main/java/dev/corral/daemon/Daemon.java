@@ -45,6 +45,9 @@ import dev.corral.api.Certificate;
 import io.vertx.ext.web.Router;
 import java.util.function.Supplier;
 import dev.corral.container.lxc.LxcDriver;
+import dev.corral.daemon.images.BuiltInVmImage;
+import dev.corral.daemon.instances.VmDrivers;
+import dev.corral.hypervisor.kvm.LibvirtDriver;
 import dev.corral.instance.InstanceDriver;
 import dev.corral.instance.InstanceType;
 import dev.corral.operations.EventBus;
@@ -92,6 +95,7 @@ public final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private HttpServer unixServer;
     private volatile HttpsListener https;
+    private LibvirtDriver vms;
 
     private Daemon(DaemonConfig config, StateStore store, Vertx vertx) {
         this.config = config;
@@ -140,22 +144,27 @@ public final class Daemon implements AutoCloseable {
                 store.documents(Documents.IMAGE_ALIASES, AliasRecord.class));
         ImageUploads uploads = new ImageUploads(config.dir().resolve("uploads"), images, imageStore);
         BuiltInImage.ensure(images, uploads, Projects.DEFAULT, config.builtInImage());
+        BuiltInVmImage.ensure(images, uploads, Projects.DEFAULT, config.builtInImage() == null ? null
+                : config.builtInImage().resolveSibling(BuiltInVmImage.METADATA));
 
         Map<String, DirPool> dirPools = new HashMap<>();
         for (StoragePoolRecord pool : pools.list()) {
             dirPools.put(pool.name(), new DirPool(pool.name(), Path.of(pool.config().get("source")), imageStore));
         }
         InstanceDriver lxc = new LxcDriver(config.dir().resolve("containers"), config.dir().resolve("logs"));
+        ServerConfig serverConfig = new ServerConfig(store);
+        vms = VmDrivers.libvirt(config.dir(), serverConfig::current);
         InstanceService instanceService = new InstanceService(instances, profiles, new PoolVolumes(dirPools), images,
-                Map.of(InstanceType.CONTAINER, lxc), lifecycle, SubIds.forRoot(), config.dir().resolve("logs"));
+                Map.of(InstanceType.CONTAINER, lxc, InstanceType.VIRTUAL_MACHINE, vms), lifecycle, SubIds.forRoot(),
+                config.dir().resolve("logs"));
 
         ServerCertificate certificate = ServerCertificate.loadOrCreate(config.dir());
         TrustStore trust = new TrustStore(store.documents(Documents.CERTIFICATES, Certificate.class));
-        ServerConfig serverConfig = new ServerConfig(store);
         Supplier<List<String>> httpsAddresses = () -> https == null ? List.of() : https.addresses();
 
         List<Endpoint> endpoints = new ArrayList<>(List.of(
-                new ServerEndpoint(serverConfig, lifecycle, HostInfo.read(), certificate, httpsAddresses),
+                new ServerEndpoint(serverConfig, lifecycle, HostInfo.read(), certificate, httpsAddresses,
+                        VmDrivers.environment(vms)),
                 new CertificatesEndpoint(trust, operations, certificate, httpsAddresses,
                         () -> serverConfig.current().getOrDefault(TOKEN_EXPIRY, ""), lifecycle),
                 new ProjectsEndpoint(store, profileTable, instances),
@@ -222,6 +231,9 @@ public final class Daemon implements AutoCloseable {
         }
         operationWorkers.shutdownNow();
         timers.shutdownNow();
+        if (vms != null) {
+            vms.close();
+        }
         store.close();
         try {
             Files.deleteIfExists(config.socket());

@@ -23,6 +23,7 @@ public final class InstanceConfigKeys {
             "limits.memory", InstanceConfigKeys::isMemoryLimit,
             "boot.autostart", BOOLEAN,
             "security.privileged", BOOLEAN,
+            "security.secureboot", BOOLEAN,
             "raw.lxc", v -> true);
 
     private static final Set<String> FREE_FORM_PREFIXES = Set.of("user.", "environment.", "image.", "volatile.");
@@ -39,7 +40,9 @@ public final class InstanceConfigKeys {
                 continue;
             }
             Predicate<String> check = KEYS.get(key);
-            if (check == null || (key.equals("raw.lxc") && type != InstanceType.CONTAINER)) {
+            if (check == null || (key.equals("raw.lxc") && type != InstanceType.CONTAINER)
+                    || (key.equals("security.secureboot") && type != InstanceType.VIRTUAL_MACHINE)
+                    || (key.equals("security.privileged") && type != InstanceType.CONTAINER)) {
                 throw ApiException.badRequest("Invalid config: Unknown configuration key: " + key);
             }
             if (!value.isEmpty() && !check.test(value)) {

@@ -320,6 +320,7 @@ public final class Corrald implements BeforeAllCallback, AfterAllCallback, TestW
         }
         if (dir != null) {
             stopContainers(dir);
+            VmCleanup.destroyDomains(dir);
             deleteRecursively(dir);
             dir = null;
         }

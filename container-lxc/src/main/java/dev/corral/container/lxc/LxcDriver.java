@@ -596,4 +596,9 @@ public final class LxcDriver implements InstanceDriver {
             throw new DriverException("cannot delete " + dir + ": " + e.getMessage(), e);
         }
     }
+
+    /** liblxc's version ({@code 5.0.2}), for {@code GET /1.0}'s environment. */
+    public static String liblxcVersion() {
+        return LxcContainer.version();
+    }
 }

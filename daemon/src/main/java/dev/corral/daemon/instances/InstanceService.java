@@ -535,6 +535,9 @@ public final class InstanceService {
             throw ApiException.badRequest("Storage pool \"" + pool + "\" doesn't exist");
         }
         String root = Devices.rootDiskName(expanded.devices);
+        if (type == InstanceType.VIRTUAL_MACHINE) {
+            dev.corral.hypervisor.kvm.VmSettings.validate(expanded.config, expanded.devices);
+        }
         for (Map.Entry<String, Map<String, String>> device : expanded.devices.entrySet()) {
             if (!device.getKey().equals(root) && !"none".equals(device.getValue().get("type"))) {
                 throw ApiException.badRequest("Invalid devices: Device \"" + device.getKey() + "\": only the root"

@@ -13,7 +13,9 @@ final class ServerConfigKeys {
 
     private static final Map<String, Predicate<String>> KEYS = Map.of(
             "core.https_address", ServerConfigKeys::isListenAddress,
-            "core.remote_token_expiry", TokenExpiry::isValid);
+            "core.remote_token_expiry", TokenExpiry::isValid,
+            // How VMs run: auto (KVM where the CPU has vmx/svm and /dev/kvm exists, else TCG), kvm or tcg.
+            "corral.vm.accelerator", v -> java.util.Set.of("auto", "kvm", "tcg").contains(v));
 
     private ServerConfigKeys() {
     }

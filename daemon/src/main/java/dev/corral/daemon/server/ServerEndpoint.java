@@ -26,15 +26,21 @@ public final class ServerEndpoint implements Endpoint {
     private final HostInfo host;
     private final ServerCertificate certificate;
     private final Supplier<List<String>> addresses;
+    private final Supplier<String[]> drivers;
 
-    /** @param addresses where the HTTPS listener can be reached (empty when it is off) */
+    /**
+     * @param addresses where the HTTPS listener can be reached (empty when it is off)
+     * @param drivers the instance drivers' names and versions as {@code environment.driver} and
+     *     {@code driver_version} show them ({@code lxc | qemu}, {@code 5.0.2 | 10.0.2}); asked at each request
+     */
     public ServerEndpoint(ServerConfig config, Lifecycle lifecycle, HostInfo host, ServerCertificate certificate,
-            Supplier<List<String>> addresses) {
+            Supplier<List<String>> addresses, Supplier<String[]> drivers) {
         this.config = config;
         this.lifecycle = lifecycle;
         this.host = host;
         this.certificate = certificate;
         this.addresses = addresses;
+        this.drivers = drivers;
     }
 
     @Override
@@ -59,8 +65,9 @@ public final class ServerEndpoint implements Endpoint {
     }
 
     private ServerEnvironment environment() {
+        String[] driver = drivers.get();
         return new ServerEnvironment(addresses.get(), host.architectures(), certificate.certificatePem(),
-                certificate.fingerprint(), "", "", "", "Linux",
+                certificate.fingerprint(), driver[0], driver[1], "", "Linux",
                 host.architecture(), Map.of(), host.kernelVersion(), Map.of(), host.osName(), host.osVersion(),
                 "default", "corral", false, "full-mesh", host.hostname(), ProcessHandle.current().pid(), VERSION,
                 "", "", List.of());

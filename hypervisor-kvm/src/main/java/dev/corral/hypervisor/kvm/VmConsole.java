@@ -1,0 +1,204 @@
+package dev.corral.hypervisor.kvm;
+
+import dev.corral.instance.DriverException;
+import dev.corral.instance.ExecSink;
+import dev.corral.instance.InstanceConsole;
+import dev.corral.instance.InstanceSpec;
+import dev.corral.instance.InstanceStatus;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The serial console of a VM. Attaching opens the domain's console stream ({@code virDomainOpenConsole} through
+ * JNA, {@link ConsoleStream}); one thread per session moves output to the client and queued input to the guest.
+ * The log is the file virtlogd writes everything the serial port printed to, from the first byte of firmware output
+ * ({@code <log file=...>} in the domain): reads of a running VM's log return what came since the previous read (as
+ * Incus's reads of a console ring buffer do), a stopped VM's log is the whole file.
+ */
+final class VmConsole implements InstanceConsole {
+
+    /** Input the guest has not taken yet above which {@link ConsoleSession#write} refuses more. */
+    private static final int MAX_BACKLOG = 1 << 20;
+
+    private final LibvirtDriver driver;
+    /** Per domain: how much of its console log a read has already returned. */
+    private final Map<String, Long> logOffsets = new ConcurrentHashMap<>();
+
+    VmConsole(LibvirtDriver driver) {
+        this.driver = driver;
+    }
+
+    /** A (re)started domain: its log file goes on from where it is; reads start there. */
+    void started(String domain) {
+        logOffsets.remove(domain);
+    }
+
+    void forget(String domain) {
+        logOffsets.remove(domain);
+    }
+
+    @Override
+    public ConsoleSession attach(InstanceSpec spec, int width, int height, ExecSink output) {
+        if (driver.status(spec.ref()) == InstanceStatus.STOPPED) {
+            throw new DriverException("The instance isn't running");
+        }
+        ConsoleStream stream = ConsoleStream.open(driver.uri(), driver.domainName(spec.ref()), false);
+        Session session = new Session(stream, output);
+        Thread thread = new Thread(session::pump, "corral-vm-console-" + spec.ref().backendName());
+        thread.setDaemon(true);
+        thread.start();
+        return session;
+    }
+
+    @Override
+    public byte[] log(InstanceSpec spec) throws IOException {
+        Path log = logFile(spec);
+        if (!Files.exists(log)) {
+            return new byte[0];
+        }
+        String domain = driver.domainName(spec.ref());
+        if (driver.status(spec.ref()) == InstanceStatus.STOPPED) {
+            return Files.readAllBytes(log);
+        }
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long length = file.length();
+            long from = logOffsets.getOrDefault(domain, 0L);
+            if (from > length) {
+                from = 0; // truncated meanwhile
+            }
+            byte[] data = new byte[(int) Math.min(Integer.MAX_VALUE - 8, length - from)];
+            file.seek(from);
+            file.readFully(data);
+            logOffsets.put(domain, from + data.length);
+            return data;
+        }
+    }
+
+    @Override
+    public void clearLog(InstanceSpec spec) throws IOException {
+        Path log = logFile(spec);
+        String domain = driver.domainName(spec.ref());
+        if (driver.status(spec.ref()) != InstanceStatus.STOPPED) {
+            logOffsets.put(domain, Files.exists(log) ? Files.size(log) : 0L);
+            return;
+        }
+        if (!Files.exists(log)) {
+            throw new NoSuchFileException(log.toString());
+        }
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "rw")) {
+            file.setLength(0);
+        }
+        logOffsets.remove(domain);
+    }
+
+    private static Path logFile(InstanceSpec spec) {
+        return spec.logDir().resolve("console.log");
+    }
+
+    /** One attached console: a thread moves output out and queued input in until the stream ends or is closed. */
+    private static final class Session implements ConsoleSession {
+
+        private final ConsoleStream stream;
+        private final ExecSink output;
+        private final ArrayDeque<byte[]> input = new ArrayDeque<>();
+        private int backlog;
+        private int offset;
+        private volatile boolean ended;
+
+        Session(ConsoleStream stream, ExecSink output) {
+            this.stream = stream;
+            this.output = output;
+        }
+
+        void pump() {
+            try {
+                while (!ended) {
+                    byte[] data = stream.read();
+                    if (data == null) {
+                        break;
+                    }
+                    boolean idle = data.length == 0;
+                    if (!idle) {
+                        output.write(data);
+                    }
+                    idle &= !sendSome();
+                    if (idle) {
+                        Thread.sleep(10);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                ended = true;
+                stream.close();
+                output.end();
+            }
+        }
+
+        /** Sends what is queued, as far as the stream takes it; true when something went. */
+        private boolean sendSome() {
+            boolean sent = false;
+            while (true) {
+                byte[] next;
+                synchronized (input) {
+                    next = input.peek();
+                }
+                if (next == null) {
+                    return sent;
+                }
+                int n = stream.write(next, offset);
+                if (n <= 0) {
+                    if (n < 0) {
+                        ended = true;
+                    }
+                    return sent;
+                }
+                sent = true;
+                offset += n;
+                if (offset >= next.length) {
+                    synchronized (input) {
+                        input.poll();
+                        backlog -= next.length;
+                    }
+                    offset = 0;
+                }
+            }
+        }
+
+        @Override
+        public boolean write(byte[] data) {
+            if (ended) {
+                return true;
+            }
+            synchronized (input) {
+                if (backlog + data.length > MAX_BACKLOG) {
+                    return false;
+                }
+                input.add(data.clone());
+                backlog += data.length;
+            }
+            return true;
+        }
+
+        @Override
+        public void resize(int width, int height) {
+            // a serial port has no size
+        }
+
+        @Override
+        public boolean ended() {
+            return ended;
+        }
+
+        @Override
+        public void close() {
+            ended = true;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.corral.hypervisor.kvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corral.api.ApiException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings of a VM and the 400s for bad ones. */
+class VmSettingsTest {
+
+    private static Map<String, Map<String, String>> root(String size) {
+        return Map.of("root", size == null ? Map.of("type", "disk", "path", "/", "pool", "default")
+                : Map.of("type", "disk", "path", "/", "pool", "default", "size", size));
+    }
+
+    private static void assertBadRequest(Runnable r, String fragment) {
+        ApiException e = assertThrows(ApiException.class, r::run);
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+
+    @Test
+    void rootSize() {
+        assertEquals(10L << 30, VmSettings.rootSize(root(null)));
+        assertEquals(20L << 30, VmSettings.rootSize(root("20GiB")));
+        assertEquals(5L << 30, VmSettings.rootSize(root("5GiB")));
+        assertBadRequest(() -> VmSettings.rootSize(root("4GiB")), "minimum of 5GiB");
+        assertBadRequest(() -> VmSettings.rootSize(root("lots")), "invalid size");
+    }
+
+    @Test
+    void memory() {
+        assertEquals(1L << 30, VmSettings.memory(Map.of()));
+        assertEquals(512L << 20, VmSettings.memory(Map.of("limits.memory", "512MiB")));
+        assertTrue(VmSettings.memory(Map.of("limits.memory", "10%")) > 0);
+        assertBadRequest(() -> VmSettings.memory(Map.of("limits.memory", "1MiB")), "too small");
+        assertBadRequest(() -> VmSettings.memory(Map.of("limits.memory", "200%")), "limits.memory");
+    }
+
+    @Test
+    void cpus() {
+        assertEquals(1, VmSettings.vcpus(Map.of()));
+        assertEquals(4, VmSettings.vcpus(Map.of("limits.cpu", "4")));
+        assertEquals(2, VmSettings.vcpus(Map.of("limits.cpu", "2-3")));
+        assertBadRequest(() -> VmSettings.vcpus(Map.of("limits.cpu", "3-1")), "limits.cpu");
+        assertBadRequest(() -> VmSettings.vcpus(Map.of("limits.cpu", "1000")), "limits.cpu");
+    }
+
+    @Test
+    void devices() {
+        VmSettings.validate(Map.of(), root(null));
+        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("root", Map.of("type", "disk", "path", "/",
+                "pool", "default", "io.bus", "nvme"))), "io.bus");
+        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic"))),
+                "a nic needs");
+        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "network", "x",
+                "hwaddr", "zz"))), "hwaddr");
+        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "network", "x",
+                "mtu", "12"))), "mtu");
+    }
+
+    @Test
+    void acceleratorDetection(@TempDir Path dir) throws Exception {
+        Path cpuinfo = dir.resolve("cpuinfo");
+        Path kvm = dir.resolve("kvm");
+        Files.writeString(cpuinfo, "processor\t: 0\nflags\t\t: fpu vme hypervisor\n");
+        assertEquals(DomainConfig.Accelerator.TCG, Accelerators.detect(cpuinfo, kvm));
+        Files.writeString(cpuinfo, "processor\t: 0\nflags\t\t: fpu vmx hypervisor\n");
+        assertEquals(DomainConfig.Accelerator.TCG, Accelerators.detect(cpuinfo, kvm), "no /dev/kvm");
+        Files.createFile(kvm);
+        assertEquals(DomainConfig.Accelerator.KVM, Accelerators.detect(cpuinfo, kvm));
+        Files.writeString(cpuinfo, "flags\t\t: svm\n");
+        assertEquals(DomainConfig.Accelerator.KVM, Accelerators.detect(cpuinfo, kvm));
+        assertEquals(DomainConfig.Accelerator.KVM, Accelerators.choose("kvm"));
+        assertEquals(DomainConfig.Accelerator.TCG, Accelerators.choose("tcg"));
+        assertThrows(IllegalArgumentException.class, () -> Accelerators.choose("xen"));
+    }
+}

@@ -1,0 +1,196 @@
+package dev.corral.systests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Virtual machines through the real {@code incus} 6.0 CLI: {@code launch --vm} of the built-in busybox-vm image,
+ * list, exec and files (push, pull, create, delete) through the guest agent, pause/start, graceful and forced stop, a poweroff inside
+ * the guest, delete, and Incus-style errors for bad input. Real VMs on libvirt (TCG unless the host has KVM);
+ * skipped where libvirtd does not run.
+ */
+class VmCliTest {
+
+    @RegisterExtension
+    static final Corrald corrald = Corrald.create();
+
+    /** How long a busybox-vm may take from start to a working guest agent (firmware + kernel under TCG, loaded). */
+    private static final Duration BOOT = Duration.ofMinutes(4);
+
+    private static IncusCli incus;
+    private final List<String> made = new ArrayList<>();
+
+    @BeforeAll
+    static void cli() throws Exception {
+        corrald.assumeCorrald("needs the built-in busybox-vm image and libvirt");
+        assumeTrue(Files.exists(Path.of("/run/libvirt/libvirt-sock")),
+                "libvirtd is not running (scripts/start-libvirt.sh starts it)");
+        incus = IncusCli.incus(corrald);
+        String info = incus.run("info").assertSuccess().stdout();
+        // The daemon lists qemu once libvirt has answered it (in the background, at start).
+        for (long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                !info.contains("qemu") && System.nanoTime() - end < 0; ) {
+            Thread.sleep(200);
+            info = incus.run("info").assertSuccess().stdout();
+        }
+        assumeTrue(info.contains("driver: lxc | qemu"), "the daemon does not reach libvirt: " + info);
+    }
+
+    @AfterAll
+    static void closeCli() {
+        if (incus != null) {
+            incus.close();
+        }
+    }
+
+    @AfterEach
+    void cleanup() throws Exception {
+        for (String name : made) {
+            incus.run("delete", "--force", name);
+        }
+    }
+
+    private String name(String prefix) {
+        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        made.add(name);
+        return name;
+    }
+
+    private String status(String name) throws Exception {
+        return incus.run("list", name, "--columns=ns", "--format=csv").assertSuccess().stdout().trim();
+    }
+
+    /** Polls a harmless exec until the guest agent answers (the guest has booted). */
+    private void awaitAgent(String name) throws Exception {
+        long end = System.nanoTime() + BOOT.toNanos();
+        IncusCli.Result last = null;
+        while (System.nanoTime() - end < 0) {
+            last = incus.run("exec", name, "--", "true");
+            if (last.exitCode() == 0) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("the guest agent of " + name + " never answered: " + last);
+    }
+
+    private void awaitStatus(String name, String status) throws Exception {
+        long end = System.nanoTime() + BOOT.toNanos();
+        while (!status(name).equals(name + "," + status) && System.nanoTime() - end < 0) {
+            Thread.sleep(500);
+        }
+        assertEquals(name + "," + status, status(name));
+    }
+
+    @Test
+    void launchExecPauseStopDelete() throws Exception {
+        String name = name("vm");
+        incus.run(Duration.ofMinutes(3), "launch", "--vm", "busybox-vm", name).assertSuccess();
+        assertEquals(name + ",RUNNING,VIRTUAL-MACHINE", incus.run("list", name, "--columns=nst", "--format=csv")
+                .assertSuccess().stdout().trim());
+        String info = incus.run("info", name).assertSuccess().stdout();
+        assertTrue(info.contains("Type: virtual-machine"), info);
+        assertTrue(info.matches("(?s).*PID: [1-9][0-9]*.*"), "the QEMU process's pid in: " + info);
+
+        awaitAgent(name);
+        assertEquals("Linux", incus.run("exec", name, "--", "uname", "-s").assertSuccess().stdout().trim());
+        assertEquals(7, incus.run("exec", name, "--", "sh", "-c", "exit 7").exitCode());
+        assertEquals(127, incus.run("exec", name, "--", "no-such-command").exitCode());
+        assertEquals("/etc", incus.run("exec", name, "--cwd", "/etc", "--", "pwd").assertSuccess().stdout().trim());
+        assertEquals("bar", incus.run("exec", name, "--env", "FOO=bar", "--", "sh", "-c", "echo $FOO")
+                .assertSuccess().stdout().trim());
+        IncusCli.Result stderr = incus.run("exec", name, "--", "sh", "-c", "echo oops >&2; exit 3");
+        assertEquals(3, stderr.exitCode());
+        assertTrue(stderr.stderr().contains("oops"), stderr.toString());
+
+        Path local = Files.createTempFile("corral-vm-push-", ".txt");
+        Path back = local.resolveSibling(local.getFileName() + ".back");
+        try {
+            Files.writeString(local, "pushed into a VM\n");
+            incus.run("file", "push", local.toString(), name + "/root/pushed.txt").assertSuccess();
+            assertEquals("pushed into a VM", incus.run("exec", name, "--", "cat", "/root/pushed.txt")
+                    .assertSuccess().stdout().trim());
+            incus.run("file", "pull", name + "/root/pushed.txt", back.toString()).assertSuccess();
+            assertEquals("pushed into a VM\n", Files.readString(back));
+            assertEquals("busybox-vm", incus.run("file", "pull", name + "/etc/hostname", "-").assertSuccess()
+                    .stdout().trim());
+            incus.run("file", "create", "-p", name + "/root/made/deep/").assertSuccess();
+            assertEquals(0, incus.run("exec", name, "--", "test", "-d", "/root/made/deep").exitCode());
+            incus.run("file", "delete", name + "/root/pushed.txt").assertSuccess();
+            assertNotEquals(0, incus.run("exec", name, "--", "test", "-e", "/root/pushed.txt").exitCode());
+        } finally {
+            Files.deleteIfExists(local);
+            Files.deleteIfExists(back);
+        }
+
+        incus.run("pause", name).assertSuccess();
+        assertEquals(name + ",FROZEN", status(name));
+        incus.run("start", name).assertSuccess();
+        assertEquals(name + ",RUNNING", status(name));
+
+        incus.run(Duration.ofMinutes(3), "stop", name).assertSuccess();
+        assertEquals(name + ",STOPPED", status(name));
+        incus.run(Duration.ofMinutes(3), "start", name).assertSuccess();
+        assertEquals(name + ",RUNNING", status(name));
+        incus.run("stop", "--force", name).assertSuccess();
+        assertEquals(name + ",STOPPED", status(name));
+
+        incus.run("delete", name).assertSuccess();
+        assertEquals("", incus.run("list", name, "--format=csv").assertSuccess().stdout().trim());
+    }
+
+    @Test
+    void poweroffInsideShowsStopped() throws Exception {
+        String name = name("vmoff");
+        incus.run(Duration.ofMinutes(3), "launch", "--vm", "busybox-vm", name).assertSuccess();
+        awaitAgent(name);
+        // The agent goes down with the guest: the exec itself may report that.
+        incus.run("exec", name, "--", "poweroff");
+        awaitStatus(name, "STOPPED");
+        incus.run(Duration.ofMinutes(3), "start", name).assertSuccess();
+        assertEquals(name + ",RUNNING", status(name));
+    }
+
+    @Test
+    void badInputIsRefusedClearly() throws Exception {
+        String small = name("vmsmall");
+        IncusCli.Result tooSmall = incus.run("init", "--vm", "busybox-vm", small, "--device", "root,size=1GiB");
+        assertNotEquals(0, tooSmall.exitCode(), tooSmall.toString());
+        assertTrue(tooSmall.stderr().contains("minimum of 5GiB"), tooSmall.toString());
+
+        // Without --vm, the image decides (as Incus): a VM.
+        String fromImage = name("vmimg");
+        incus.run("init", "busybox-vm", fromImage).assertSuccess();
+        assertEquals(fromImage + ",STOPPED,VIRTUAL-MACHINE", incus.run("list", fromImage, "--columns=nst",
+                "--format=csv").assertSuccess().stdout().trim());
+
+        String wrongType = name("vmwrong");
+        IncusCli.Result container = incus.run("init", "--vm", "busybox", wrongType);
+        assertNotEquals(0, container.exitCode(), container.toString());
+        assertTrue(container.stderr().contains("container"), container.toString());
+
+        String cpus = name("vmcpu");
+        IncusCli.Result badCpu = incus.run("init", "--vm", "busybox-vm", cpus, "--config", "limits.cpu=3-1");
+        assertNotEquals(0, badCpu.exitCode(), badCpu.toString());
+        assertTrue(badCpu.stderr().contains("limits.cpu"), badCpu.toString());
+
+        IncusCli.Result privileged = incus.run("init", "--vm", "busybox-vm", name("vmpriv"), "--config",
+                "security.privileged=true");
+        assertNotEquals(0, privileged.exitCode(), privileged.toString());
+        assertTrue(privileged.stderr().contains("security.privileged"), privileged.toString());
+    }
+}
