@@ -166,6 +166,31 @@ class VmCliTest {
     }
 
     @Test
+    void importOfASplitVmImage() throws Exception {
+        Path images = Path.of(System.getProperty(Corrald.HOME_PROPERTY), "images");
+        String alias = "imported-" + UUID.randomUUID().toString().substring(0, 8);
+        // Metadata of its own, so that the fingerprint differs from the built-in image's.
+        Path dir = Files.createTempDirectory("corral-vm-meta-");
+        Path meta = dir.resolve("meta.tar.gz");
+        try {
+            Files.writeString(dir.resolve("metadata.yaml"), "architecture: x86_64\ncreation_date: 1700000000\n"
+                    + "properties:\n  os: busybox\n  description: " + alias + "\n");
+            Process tar = new ProcessBuilder("tar", "-C", dir.toString(), "-czf", meta.toString(), "metadata.yaml")
+                    .inheritIO().start();
+            assertEquals(0, tar.waitFor());
+            incus.run(Duration.ofMinutes(2), "image", "import", meta.toString(),
+                    images.resolve("busybox-vm.qcow2").toString(), "--alias", alias).assertSuccess();
+            String row = incus.run("image", "list", alias, "--format=csv", "--columns=lt").assertSuccess().stdout();
+            assertEquals(alias + ",VIRTUAL-MACHINE", row.trim());
+        } finally {
+            incus.run("image", "delete", alias);
+            Files.deleteIfExists(dir.resolve("metadata.yaml"));
+            Files.deleteIfExists(meta);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
     void badInputIsRefusedClearly() throws Exception {
         String small = name("vmsmall");
         IncusCli.Result tooSmall = incus.run("init", "--vm", "busybox-vm", small, "--device", "root,size=1GiB");
