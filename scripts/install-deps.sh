@@ -12,6 +12,8 @@ packages+=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system
            mtools dosfstools fdisk e2fsprogs binutils cpio)
 # What the tests drive corrald with, from bookworm-backports: the real incus CLI.
 backports=(incus-client)
+# tmux: a real terminal for the tests of incus console and incus exec -t.
+packages+=(tmux)
 
 # Unprivileged containers map their ids into root's subordinate range (as Incus's package sets up).
 for f in /etc/subuid /etc/subgid; do

@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
@@ -16,7 +17,8 @@ public record Server(
         String auth,
         @JsonProperty("public") boolean isPublic,
         @JsonProperty("auth_methods") List<String> authMethods,
-        @JsonProperty("auth_user_name") String authUserName,
-        @JsonProperty("auth_user_method") String authUserMethod,
-        ServerEnvironment environment) {
+        // Untrusted callers get none of these three, as from Incus.
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("auth_user_name") String authUserName,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("auth_user_method") String authUserMethod,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ServerEnvironment environment) {
 }

@@ -6,18 +6,25 @@ import java.time.Duration;
 /**
  * What {@link RequestBench} should do.
  *
+ * @param endpoint where to connect: a unix socket, or an HTTPS listener with a client certificate
  * @param requests total measured requests, or 0 to measure for {@code duration}
  * @param maxTime  upper bound on the measured phase when counting requests, so it always ends
  * @param body     JSON request body, or null
  * @param label    name printed for the target
  * @param resultFile where to also write the figures as key=value lines, or null
  */
-record BenchOptions(Path socket, String method, String path, String body, int concurrency, Duration warmUp,
+record BenchOptions(Endpoint endpoint, String method, String path, String body, int concurrency, Duration warmUp,
                     Duration duration, long requests, Duration maxTime, String label, Path resultFile) {
 
     static final String USAGE = """
-            usage: RequestBench --socket PATH [options]
-              --socket PATH        unix socket of the daemon (required)
+            usage: RequestBench (--socket PATH | --https HOST:PORT --cert F --key F) [options]
+              --socket PATH        unix socket of the daemon
+              --https HOST:PORT    HTTPS listener of the daemon ([v6]:PORT for IPv6); TLS 1.3
+              --cert F             client certificate to present over HTTPS (PEM)
+              --key F              its private key (PEM "PRIVATE KEY", i.e. PKCS#8; convert a SEC1
+                                   "EC PRIVATE KEY" with `openssl pkcs8 -topk8 -nocrypt`)
+              --server-fingerprint HEX
+                                   accept only the server certificate with this SHA-256 (default: any)
               --method M           HTTP method (default GET)
               --path P             request target (default /1.0)
               --body JSON          request body, sent as application/json
@@ -26,12 +33,16 @@ record BenchOptions(Path socket, String method, String path, String body, int co
               --duration S         measured seconds (default 10)
               --requests N         measure N requests instead of a duration
               --max-time S         stop a --requests run after S seconds anyway (default 300)
-              --label NAME         target name in the output (default: the socket path)
+              --label NAME         target name in the output (default: the socket path or https:// URL)
               --result-file F      also write the figures to F as key=value lines
             """;
 
     static BenchOptions parse(String[] argv) {
         Path socket = null;
+        String https = null;
+        Path cert = null;
+        Path key = null;
+        String fingerprint = null;
         String method = "GET";
         String path = "/1.0";
         String body = null;
@@ -47,6 +58,10 @@ record BenchOptions(Path socket, String method, String path, String body, int co
             String flag = a.nextFlag();
             switch (flag) {
                 case "--socket" -> socket = Path.of(a.value(flag));
+                case "--https" -> https = a.value(flag);
+                case "--cert" -> cert = Path.of(a.value(flag));
+                case "--key" -> key = Path.of(a.value(flag));
+                case "--server-fingerprint" -> fingerprint = ClientTls.normaliseFingerprint(a.value(flag));
                 case "--method" -> method = a.value(flag);
                 case "--path" -> path = a.value(flag);
                 case "--body" -> body = a.value(flag);
@@ -60,13 +75,27 @@ record BenchOptions(Path socket, String method, String path, String body, int co
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
-        if (socket == null) {
-            throw new IllegalArgumentException("--socket is required");
-        }
+        Endpoint endpoint = endpoint(socket, https, cert, key, fingerprint);
         if (requests == 0 && duration.isZero()) {
             throw new IllegalArgumentException("--duration must be positive");
         }
-        return new BenchOptions(socket, method, path, body, concurrency, warmUp, duration, requests, maxTime,
-                label == null ? socket.toString() : label, resultFile);
+        return new BenchOptions(endpoint, method, path, body, concurrency, warmUp, duration, requests, maxTime,
+                label == null ? endpoint.describe() : label, resultFile);
+    }
+
+    private static Endpoint endpoint(Path socket, String https, Path cert, Path key, String fingerprint) {
+        if ((socket == null) == (https == null)) {
+            throw new IllegalArgumentException("give either --socket or --https");
+        }
+        if (socket != null) {
+            if (cert != null || key != null || fingerprint != null) {
+                throw new IllegalArgumentException("--cert, --key and --server-fingerprint go with --https");
+            }
+            return new Endpoint.Unix(socket);
+        }
+        if (cert == null || key == null) {
+            throw new IllegalArgumentException("--https needs --cert and --key (a client certificate)");
+        }
+        return Endpoint.Https.parse(https, cert, key, fingerprint);
     }
 }

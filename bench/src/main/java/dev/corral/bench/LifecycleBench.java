@@ -277,7 +277,8 @@ public final class LifecycleBench {
         System.out.println("== " + name + ": " + o.requests() + " x " + requests.get(0).method() + " "
                 + (requests.size() == 1 ? requests.get(0).path() : "/1.0/instances/<" + requests.size()
                 + " names in turn>/state") + ", " + o.concurrency() + " connections");
-        LoadResult r = LoadRun.run(o.socket(), requests, o.concurrency(), o.warmUp(), o.latencyTime(), o.requests());
+        LoadResult r = LoadRun.run(new Endpoint.Unix(o.socket()).connector(), requests, o.concurrency(), o.warmUp(),
+                o.latencyTime(), o.requests());
         List<String> messages = new ArrayList<>();
         if (r.firstFailure() != null) {
             messages.add(r.failures() + " request(s) got no answer; first: " + r.firstFailure());

@@ -1,6 +1,5 @@
 package dev.corral.bench;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +17,10 @@ final class LoadRun {
     private LoadRun() {
     }
 
-    static LoadResult run(BenchOptions o) throws InterruptedException {
+    /** Runs what {@code o} says, through {@code connector} (made from {@code o.endpoint()}). */
+    static LoadResult run(BenchOptions o, Endpoint.Connector connector) throws InterruptedException {
         HttpRequest request = HttpRequest.of(o.method(), o.path(), o.body());
-        return run(o.socket(), List.of(request), o.concurrency(), o.warmUp(),
+        return run(connector, List.of(request), o.concurrency(), o.warmUp(),
                 o.requests() > 0 ? o.maxTime() : o.duration(), o.requests() > 0 ? o.requests() : Long.MAX_VALUE);
     }
 
@@ -29,7 +29,7 @@ final class LoadRun {
      * warm-up of {@code warmUp}, then a measured phase that ends after {@code count} responses or
      * {@code measuredTime}, whichever comes first.
      */
-    static LoadResult run(Path socket, List<HttpRequest> requests, int concurrency, Duration warmUp,
+    static LoadResult run(Endpoint.Connector connector, List<HttpRequest> requests, int concurrency, Duration warmUp,
                           Duration measuredTime, long count) throws InterruptedException {
         long now = System.nanoTime();
         Budget warmUpBudget = new Budget(now, now + warmUp.toNanos(), Long.MAX_VALUE);
@@ -39,7 +39,7 @@ final class LoadRun {
         List<Worker> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
-            Worker w = new Worker(socket, requests, i, List.of(warmUpBudget, measured));
+            Worker w = new Worker(connector, requests, i, List.of(warmUpBudget, measured));
             Thread t = new Thread(w, "bench-worker-" + i);
             t.setDaemon(true);
             workers.add(w);

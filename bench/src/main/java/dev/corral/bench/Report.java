@@ -13,7 +13,7 @@ final class Report {
 
     static String human(BenchOptions o, LoadResult r) {
         StringBuilder b = new StringBuilder();
-        line(b, "target", o.label() + " (" + o.socket() + ")");
+        line(b, "target", o.label() + " (" + o.endpoint().describe() + ")");
         line(b, "request", o.method() + " " + o.path() + ", " + o.concurrency() + " connections, warm-up "
                 + fmt("%.3f s", o.warmUp().toNanos() / 1e9));
         line(b, "measured", r.responses() + " responses in " + fmt("%.3f s", r.elapsedNanos() / 1e9));
@@ -31,6 +31,7 @@ final class Report {
 
     static String keyValues(BenchOptions o, LoadResult r) {
         return "label=" + o.label() + "\n"
+                + "endpoint=" + o.endpoint().describe() + "\n"
                 + "method=" + o.method() + "\n"
                 + "path=" + o.path() + "\n"
                 + "concurrency=" + o.concurrency() + "\n"

@@ -3,7 +3,6 @@ package dev.corral.bench;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,22 +18,22 @@ final class Worker implements Runnable {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private final Path socket;
+    private final Endpoint.Connector connector;
     private final List<HttpRequest> requests;
     private final List<Budget> phases;
     private int next;
     private final List<PhaseStats> stats = new ArrayList<>();
     private HttpConnection connection;
 
-    Worker(Path socket, HttpRequest request, List<Budget> phases) {
-        this(socket, List.of(request), 0, phases);
+    Worker(Endpoint.Connector connector, HttpRequest request, List<Budget> phases) {
+        this(connector, List.of(request), 0, phases);
     }
 
-    Worker(Path socket, List<HttpRequest> requests, int offset, List<Budget> phases) {
+    Worker(Endpoint.Connector connector, List<HttpRequest> requests, int offset, List<Budget> phases) {
         if (requests.isEmpty()) {
             throw new IllegalArgumentException("no request to send");
         }
-        this.socket = socket;
+        this.connector = connector;
         this.requests = List.copyOf(requests);
         this.next = Math.floorMod(offset, requests.size());
         this.phases = phases;
@@ -68,7 +67,7 @@ final class Worker implements Runnable {
             long start = System.nanoTime();
             try {
                 if (connection == null) {
-                    connection = HttpConnection.open(socket);
+                    connection = connector.open();
                 }
                 ResponseReader.Response response = connection.exchange(request);
                 s.recordResponse(System.nanoTime() - start, response);

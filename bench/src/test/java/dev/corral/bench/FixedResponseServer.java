@@ -64,20 +64,30 @@ final class FixedResponseServer implements AutoCloseable {
 
     private void serve(SocketChannel c) {
         try (c; InputStream in = Channels.newInputStream(c); OutputStream out = Channels.newOutputStream(c)) {
-            int matched = 0;
-            int b;
-            // Ends when the client closes its connection (read returns -1).
-            while ((b = in.read()) >= 0) {
-                matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-                if (matched == 4) {
-                    matched = 0;
-                    long n = answered.incrementAndGet();
-                    out.write(failEvery > 0 && n % failEvery == 0 ? FAIL : OK);
-                }
-            }
+            answerRequests(in, out, answered, failEvery);
         } catch (IOException e) {
             // The client side may drop the connection mid-exchange when a test ends; nothing to assert on.
             System.err.println("test server connection ended: " + e);
+        }
+    }
+
+    /**
+     * Answers every request head read from {@code in} until the client closes its side; bodies are not expected.
+     * Every {@code failEvery}-th answer counted in {@code answered} is a 500 (never when it is 0).
+     */
+    static void answerRequests(InputStream in, OutputStream out, AtomicLong answered, long failEvery)
+            throws IOException {
+        int matched = 0;
+        int b;
+        // Ends when the client closes its connection (read returns -1).
+        while ((b = in.read()) >= 0) {
+            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+            if (matched == 4) {
+                matched = 0;
+                long n = answered.incrementAndGet();
+                out.write(failEvery > 0 && n % failEvery == 0 ? FAIL : OK);
+                out.flush();
+            }
         }
     }
 

@@ -16,7 +16,7 @@ class LoadRunTest {
         try (FixedResponseServer server = new FixedResponseServer(0)) {
             BenchOptions o = BenchOptions.parse(new String[] {"--socket", server.socket().toString(),
                     "--concurrency", "4", "--warmup", "0", "--requests", "500", "--max-time", "30"});
-            LoadResult r = LoadRun.run(o);
+            LoadResult r = LoadRun.run(o, o.endpoint().connector());
             assertEquals(500, r.responses());
             assertEquals(0, r.errors());
             assertEquals(500, server.answered());
@@ -32,7 +32,7 @@ class LoadRunTest {
         try (FixedResponseServer server = new FixedResponseServer(10)) {
             BenchOptions o = BenchOptions.parse(new String[] {"--socket", server.socket().toString(),
                     "--concurrency", "1", "--warmup", "0", "--requests", "100"});
-            LoadResult r = LoadRun.run(o);
+            LoadResult r = LoadRun.run(o, o.endpoint().connector());
             assertEquals(100, r.responses());
             assertEquals(10, r.non2xx());
             assertEquals(0, r.failures());
@@ -45,7 +45,7 @@ class LoadRunTest {
         BenchOptions o = BenchOptions.parse(new String[] {"--socket", socket.toString(), "--warmup", "0",
                 "--duration", "0.2", "--result-file", dir.resolve("r.txt").toString()});
         long start = System.nanoTime();
-        LoadResult r = LoadRun.run(o);
+        LoadResult r = LoadRun.run(o, o.endpoint().connector());
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "took too long");
         assertEquals(0, r.responses());
         assertTrue(r.failures() > 0);

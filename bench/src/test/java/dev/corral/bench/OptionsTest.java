@@ -3,6 +3,7 @@ package dev.corral.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,38 @@ class OptionsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> BenchOptions.parse(new String[] {"--socket", "s", "--duration"}));
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--bogus"}));
+    }
+
+    @Test
+    void benchOverHttps() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--https", "127.0.0.1:8443", "--cert", "c.crt", "--key",
+                "c.key", "--server-fingerprint", "AB:".repeat(31) + "AB"});
+        assertEquals(new Endpoint.Https("127.0.0.1", 8443, Path.of("c.crt"), Path.of("c.key"), "ab".repeat(32)),
+                o.endpoint());
+        assertEquals("https://127.0.0.1:8443", o.label());
+        Endpoint v6 = BenchOptions.parse(new String[] {"--https", "[::1]:9", "--cert", "c", "--key", "k"}).endpoint();
+        assertEquals(new Endpoint.Https("::1", 9, Path.of("c"), Path.of("k"), null), v6);
+        assertEquals("https://[::1]:9", v6.describe());
+        assertEquals(new Endpoint.Unix(Path.of("/run/x.socket")),
+                BenchOptions.parse(new String[] {"--socket", "/run/x.socket"}).endpoint());
+    }
+
+    @Test
+    void benchOverHttpsRejectsNonsense() {
+        String[][] bad = {
+            {"--https", "127.0.0.1:8443"},
+            {"--https", "127.0.0.1:8443", "--cert", "c"},
+            {"--socket", "s", "--https", "127.0.0.1:8443", "--cert", "c", "--key", "k"},
+            {"--socket", "s", "--cert", "c", "--key", "k"},
+            {"--https", "127.0.0.1", "--cert", "c", "--key", "k"},
+            {"--https", "127.0.0.1:0", "--cert", "c", "--key", "k"},
+            {"--https", "127.0.0.1:x", "--cert", "c", "--key", "k"},
+            {"--https", "::1:8443", "--cert", "c", "--key", "k"},
+            {"--https", "127.0.0.1:8443", "--cert", "c", "--key", "k", "--server-fingerprint", "abc"},
+        };
+        for (String[] argv : bad) {
+            assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(argv), String.join(" ", argv));
+        }
     }
 
     @Test

@@ -141,4 +141,19 @@ public interface Instances {
 
     /** The same, with {@code stdin} as the command's standard input. */
     CompletableFuture<ExecResult> execAndCollect(String name, ExecRequest request, byte[] stdin, Duration timeout);
+
+    // ---- console ----
+
+    /**
+     * Attaches to a running instance's console. Completes once attached; what the console prints goes to
+     * {@code output} (start, next..., complete once the session ends). Fails with a 400 for a stopped instance,
+     * and while another session holds the console unless {@link ConsoleRequest#force()}.
+     */
+    CompletableFuture<ConsoleSession> console(String name, ConsoleRequest request, StreamCallback<byte[]> output);
+
+    /** What the console printed (Incus's console log: {@code incus console --show-log}). */
+    CompletableFuture<byte[]> consoleLog(String name);
+
+    /** Empties the console log. */
+    CompletableFuture<Void> clearConsoleLog(String name);
 }

@@ -237,4 +237,29 @@ final class InstancesImpl implements Instances {
         });
         return result;
     }
+
+    @Override
+    public CompletableFuture<ConsoleSession> console(String name, ConsoleRequest request,
+            StreamCallback<byte[]> output) {
+        return transport.toPublic(ConsoleSessionImpl.start(transport, name, request, output).map(s -> s));
+    }
+
+    @Override
+    public CompletableFuture<byte[]> consoleLog(String name) {
+        return transport.toPublic(transport.call(HttpMethod.GET, consoleUri(name), null).map(response -> {
+            if (response.status() != 200) {
+                throw Transport.errorOf(response);
+            }
+            return response.body().getBytes();
+        }));
+    }
+
+    @Override
+    public CompletableFuture<Void> clearConsoleLog(String name) {
+        return transport.sync(HttpMethod.DELETE, consoleUri(name), null);
+    }
+
+    private String consoleUri(String name) {
+        return transport.uri("/1.0/instances/" + Transport.seg(name) + "/console");
+    }
 }

@@ -292,4 +292,41 @@ abstract class RunningInstanceContract {
         assertTrue(failure(files().pull(instance(), "/no/such/file")).isNotFound());
         assertTrue(failure(files().pull("no-such-instance", "/etc/hosts")).isNotFound());
     }
+
+    @Test
+    void consoleAttachTypeAndDetachLeavesTheInstanceRunning() throws Exception {
+        StringBuffer printed = new StringBuffer();
+        CompletableFuture<Void> completed = new CompletableFuture<>();
+        ConsoleSession console = done(instances().console(instance(), ConsoleRequest.of(80, 24).withForce(true),
+                new StreamCallback<>() {
+                    @Override
+                    public void onNext(byte[] piece) {
+                        printed.append(new String(piece, StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        completed.complete(null);
+                    }
+                }));
+        try {
+            done(console.resize(100, 30));
+            // The console's shell may still be starting: type until it answers (the sum proves a shell ran it).
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!printed.toString().contains("sdk-42") && System.nanoTime() < deadline) {
+                done(console.write("\necho sdk-$((40+2))\n".getBytes(StandardCharsets.UTF_8)));
+                Thread.sleep(300);
+            }
+            assertTrue(printed.toString().contains("sdk-42"), () -> "console printed: " + printed);
+        } finally {
+            console.close();
+        }
+        console.ended().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        completed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("Running", done(instances().get(instance())).status(), "detaching leaves it running");
+
+        done(instances().clearConsoleLog(instance()));
+        done(instances().consoleLog(instance()));
+        assertTrue(failure(instances().consoleLog("no-such-instance")).isNotFound());
+    }
 }

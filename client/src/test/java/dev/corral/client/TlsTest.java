@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link Corral#connectTls} against a TLS server of our own that authenticates clients the way Incus does: any
  * client certificate is accepted by the handshake, and the request is "trusted" when its fingerprint is in the trust
  * store, "untrusted" (public endpoints only) otherwise. Certificates are made with {@code openssl} (skipped without
- * it). corrald has no TLS listener yet, so this is where TLS is tested.
+ * it). {@link CorraldTlsTest} does the same against corrald's own listener.
  */
 class TlsTest {
 
@@ -53,9 +53,14 @@ class TlsTest {
     static String trustedFingerprint;
 
     static void openssl(String... args) throws Exception {
+        openssl(dir, args);
+    }
+
+    /** Runs openssl in {@code workDir}. */
+    static void openssl(Path workDir, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new AssertionError("openssl " + String.join(" ", args) + ": " + out);
@@ -64,7 +69,11 @@ class TlsTest {
 
     /** A self-signed certificate for the key {@code <name>.key}. */
     static void selfSigned(String name, String cn) throws Exception {
-        openssl("req", "-x509", "-new", "-key", name + ".key", "-out", name + ".crt", "-days", "2", "-subj",
+        selfSigned(dir, name, cn);
+    }
+
+    static void selfSigned(Path workDir, String name, String cn) throws Exception {
+        openssl(workDir, "req", "-x509", "-new", "-key", name + ".key", "-out", name + ".crt", "-days", "2", "-subj",
                 "/CN=" + cn);
     }
 

@@ -16,7 +16,9 @@ import dev.corral.daemon.instances.InstanceService;
 import dev.corral.daemon.instances.InstancesEndpoint;
 import dev.corral.daemon.instances.PoolVolumes;
 import dev.corral.daemon.instances.SubIds;
+import dev.corral.daemon.instances.console.ConsoleEndpoint;
 import dev.corral.daemon.instances.exec.ExecEndpoint;
+import dev.corral.daemon.instances.logs.LogsEndpoint;
 import dev.corral.daemon.instances.files.FilesEndpoint;
 import dev.corral.daemon.profiles.ProfileRecord;
 import dev.corral.daemon.profiles.Profiles;
@@ -35,6 +37,13 @@ import dev.corral.daemon.server.ServerEndpoint;
 import dev.corral.daemon.state.SqliteStateStore;
 import dev.corral.daemon.state.StateStore;
 import dev.corral.daemon.testing.TestHooksEndpoint;
+import dev.corral.daemon.trust.CertificatesEndpoint;
+import dev.corral.daemon.trust.ServerCertificate;
+import dev.corral.daemon.trust.TrustStore;
+import dev.corral.api.ApiException;
+import dev.corral.api.Certificate;
+import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
 import dev.corral.container.lxc.LxcDriver;
 import dev.corral.daemon.images.BuiltInVmImage;
 import dev.corral.daemon.instances.VmDrivers;
@@ -76,6 +85,8 @@ public final class Daemon implements AutoCloseable {
     private static final int MAX_RUNNING_OPERATIONS = 256;
     /** How often ephemeral instances are checked for having stopped by themselves. */
     private static final Duration EPHEMERAL_CHECK = Duration.ofSeconds(2);
+    private static final String HTTPS_ADDRESS = "core.https_address";
+    private static final String TOKEN_EXPIRY = "core.remote_token_expiry";
 
     private final DaemonConfig config;
     private final StateStore store;
@@ -83,6 +94,7 @@ public final class Daemon implements AutoCloseable {
     private final ExecutorService operationWorkers;
     private final ScheduledExecutorService timers;
     private HttpServer unixServer;
+    private volatile HttpsListener https;
     private LibvirtDriver vms;
 
     private Daemon(DaemonConfig config, StateStore store, Vertx vertx) {
@@ -146,8 +158,15 @@ public final class Daemon implements AutoCloseable {
                 Map.of(InstanceType.CONTAINER, lxc, InstanceType.VIRTUAL_MACHINE, vms), lifecycle, SubIds.forRoot(),
                 config.dir().resolve("logs"));
 
+        ServerCertificate certificate = ServerCertificate.loadOrCreate(config.dir());
+        TrustStore trust = new TrustStore(store.documents(Documents.CERTIFICATES, Certificate.class));
+        Supplier<List<String>> httpsAddresses = () -> https == null ? List.of() : https.addresses();
+
         List<Endpoint> endpoints = new ArrayList<>(List.of(
-                new ServerEndpoint(serverConfig, lifecycle, HostInfo.read(), VmDrivers.environment(vms)),
+                new ServerEndpoint(serverConfig, lifecycle, HostInfo.read(), certificate, httpsAddresses,
+                        VmDrivers.environment(vms)),
+                new CertificatesEndpoint(trust, operations, certificate, httpsAddresses,
+                        () -> serverConfig.current().getOrDefault(TOKEN_EXPIRY, ""), lifecycle),
                 new ProjectsEndpoint(store, profileTable, instances),
                 new OperationsEndpoint(operations),
                 new EventsEndpoint(events),
@@ -157,15 +176,26 @@ public final class Daemon implements AutoCloseable {
                 new AliasesEndpoint(images, lifecycle),
                 new ImagesEndpoint(images, imageStore, uploads, operations, lifecycle),
                 new InstancesEndpoint(instanceService, operations),
-                new ExecEndpoint(instanceService, operations),
-                new FilesEndpoint(instanceService, operations)));
+                new ExecEndpoint(instanceService, operations, lifecycle),
+                new FilesEndpoint(instanceService, operations, lifecycle),
+                new ConsoleEndpoint(instanceService, operations, lifecycle),
+                // after ExecEndpoint: /logs/exec-output is that one's
+                new LogsEndpoint(instanceService, lifecycle)));
         if (config.testHooks()) {
             LOG.warn("test hooks are enabled (CORRAL_TEST_HOOKS=1): never do this in production");
             endpoints.add(new TestHooksEndpoint(operations));
         }
-        unixServer = UnixListener.listen(vertx, ApiRouter.build(vertx, endpoints, events), config.socket(),
-                config.socketGroup()).await();
+        Router router = ApiRouter.build(vertx, endpoints, events, trust);
+        unixServer = UnixListener.listen(vertx, router, config.socket(), config.socketGroup()).await();
         LOG.info("listening on {}", config.socket());
+        https = new HttpsListener(vertx, router, certificate);
+        serverConfig.watch(HTTPS_ADDRESS, https::apply);
+        try {
+            https.apply(serverConfig.current().getOrDefault(HTTPS_ADDRESS, ""));
+        } catch (ApiException e) {
+            // As Incus: the daemon still serves its unix socket, and the address can be corrected there.
+            LOG.error("{}", e.getMessage());
+        }
         operationWorkers.submit(() -> {
             try {
                 instanceService.reconcile();
@@ -184,6 +214,9 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (https != null) {
+            https.close();
+        }
         try {
             if (unixServer != null) {
                 unixServer.close().await(5, TimeUnit.SECONDS);

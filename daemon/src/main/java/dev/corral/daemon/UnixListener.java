@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SocketAddress;
+import dev.corral.daemon.http.InvalidRequests;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -29,6 +30,7 @@ final class UnixListener {
                 .setIdleTimeout(0);
         return vertx.createHttpServer(options)
                 .requestHandler(router)
+                .invalidRequestHandler(InvalidRequests::answer)
                 .listen(SocketAddress.domainSocketAddress(socket.toString()))
                 .map(server -> {
                     try {

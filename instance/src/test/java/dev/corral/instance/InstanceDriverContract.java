@@ -250,6 +250,72 @@ public abstract class InstanceDriverContract {
         assertFalse(running.contains(stopped.ref().backendName()), "running(): " + running);
     }
 
+    // --- console (drivers with the InstanceConsole capability)
+
+    private InstanceConsole console() {
+        var console = driver().capability(InstanceConsole.class);
+        org.junit.jupiter.api.Assumptions.assumeTrue(console.isPresent(), "the driver has no console");
+        return console.get();
+    }
+
+    /** Keeps nothing; counts the end. */
+    private static final class EndSink implements ExecSink {
+        final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public void write(byte[] data) {
+        }
+
+        @Override
+        public void end() {
+            ended.countDown();
+        }
+    }
+
+    @Test
+    void consoleDetachLeavesTheInstanceRunningAndAttachesAgain() {
+        InstanceConsole console = console();
+        InstanceSpec spec = started(Map.of());
+        try (InstanceConsole.ConsoleSession session = console.attach(spec, 80, 24, new EndSink())) {
+            assertFalse(session.ended());
+            assertTrue(session.write("\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            session.resize(100, 30);
+        }
+        assertEquals(InstanceStatus.RUNNING, driver().status(spec.ref()), "detaching must not stop it");
+        try (InstanceConsole.ConsoleSession again = console.attach(spec, 0, 0, new EndSink())) {
+            assertFalse(again.ended());
+        }
+    }
+
+    @Test
+    void consoleOfAStoppedInstanceFails() {
+        InstanceConsole console = console();
+        InstanceSpec spec = created(Map.of());
+        assertThrows(DriverException.class, () -> console.attach(spec, 0, 0, new EndSink()));
+    }
+
+    @Test
+    void consoleSessionEndsWhenTheInstanceStops() throws Exception {
+        InstanceConsole console = console();
+        InstanceSpec spec = started(Map.of());
+        EndSink sink = new EndSink();
+        try (InstanceConsole.ConsoleSession session = console.attach(spec, 0, 0, sink)) {
+            driver().stop(spec.ref(), true, Duration.ZERO);
+            assertTrue(sink.ended.await(30, java.util.concurrent.TimeUnit.SECONDS), "the console did not end");
+            assertTrue(session.ended());
+        }
+    }
+
+    @Test
+    void consoleLogOfRunningAndStoppedInstances() throws Exception {
+        InstanceConsole console = console();
+        InstanceSpec spec = started(Map.of());
+        assertNotNull(console.log(spec));
+        console.clearLog(spec);
+        driver().stop(spec.ref(), true, Duration.ZERO);
+        assertNotNull(console.log(spec));
+    }
+
     // --- helpers for subclasses too
 
     /** A new instance, created in the driver. */

@@ -53,6 +53,9 @@ public final class OperationRegistry {
         announce(op, op.snapshot());
         Operation running = op.transition(StatusCode.RUNNING, null);
         announce(op, running);
+        if (spec.operationClass == OperationClass.TOKEN) {
+            return running;
+        }
         try {
             op.setExecution(workers.submit(() -> execute(op)));
         } catch (RejectedExecutionException e) {
@@ -131,7 +134,31 @@ public final class OperationRegistry {
         }
         Operation cancelling = op.requestCancel();
         announce(op, cancelling);
+        if (op.spec().operationClass == OperationClass.TOKEN) {
+            finish(op, StatusCode.CANCELLED, null);
+            return op.snapshot();
+        }
         return cancelling;
+    }
+
+    /**
+     * Uses up a token: the first caller gets the token's last Running state (its metadata) and the token ends as
+     * Cancelled, as Incus ends it; any later caller, and any id that is not a running token, gets null.
+     */
+    public Operation redeem(String id) {
+        TrackedOperation op = id == null ? null : operations.get(id);
+        if (op == null || op.spec().operationClass != OperationClass.TOKEN) {
+            return null;
+        }
+        Operation before = op.takeIfRunning();
+        if (before == null) {
+            return null;
+        }
+        Operation after = op.snapshot();
+        announce(op, after);
+        op.finished().complete(after);
+        timers.schedule(() -> operations.remove(op.id()), retention.toMillis(), TimeUnit.MILLISECONDS);
+        return before;
     }
 
     /**

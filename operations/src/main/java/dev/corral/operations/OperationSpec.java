@@ -30,8 +30,12 @@ public final class OperationSpec {
         return new OperationSpec(OperationClass.TASK, description, work);
     }
 
-    public static OperationSpec token(String description, Work work) {
-        return new OperationSpec(OperationClass.TOKEN, description, work);
+    /**
+     * A token: it has no work, stays Running until it is redeemed ({@link OperationRegistry#redeem}) or cancelled,
+     * and holds no thread meanwhile.
+     */
+    public static OperationSpec token(String description) {
+        return new OperationSpec(OperationClass.TOKEN, description, context -> { }).cancellable();
     }
 
     /** A websocket operation: its {@code fds} metadata lists the streams' secrets. */

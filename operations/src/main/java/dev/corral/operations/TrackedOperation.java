@@ -78,6 +78,16 @@ final class TrackedOperation implements OperationContext {
         return snapshot();
     }
 
+    /** Ends a Running operation as Cancelled and returns its last Running snapshot; null if it was not Running. */
+    synchronized Operation takeIfRunning() {
+        if (status != StatusCode.RUNNING) {
+            return null;
+        }
+        Operation running = snapshot();
+        transition(StatusCode.CANCELLED, null);
+        return running;
+    }
+
     /** Marks cancellation; the caller then interrupts the work. Returns the Cancelling snapshot. */
     synchronized Operation requestCancel() {
         cancelRequested = true;

@@ -68,6 +68,29 @@ class OperationRegistryTest {
     }
 
     @Test
+    void aTokenWaitsWithoutAThreadAndIsRedeemedOnce() throws Exception {
+        Operation token = registry.submit(OperationSpec.token("Executing operation").metadata("secret", "s3"));
+        assertEquals("token", token.operationClass());
+        assertEquals("Running", registry.get(token.id()).status());
+
+        Operation redeemed = registry.redeem(token.id());
+        assertEquals("Running", redeemed.status());
+        assertEquals("s3", redeemed.metadata().get("secret"));
+        assertEquals(null, registry.redeem(token.id()), "a token is single-use");
+        assertEquals("Cancelled", registry.whenFinished(token.id()).get(5, TimeUnit.SECONDS).status());
+    }
+
+    @Test
+    void aCancelledTokenEndsAtOnceAndCannotBeRedeemed() throws Exception {
+        Operation token = registry.submit(OperationSpec.token("Executing operation"));
+        assertEquals("Cancelled", registry.cancel(token.id()).status());
+        assertEquals(null, registry.redeem(token.id()));
+        assertEquals(null, registry.redeem("no-such-id"));
+        Operation task = registry.submit(OperationSpec.task("Doing", ctx -> { }));
+        assertEquals(null, registry.redeem(task.id()), "only tokens can be redeemed");
+    }
+
+    @Test
     void cancellingInterruptsTheWork() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         Operation created = registry.submit(OperationSpec.task("Sleeping", ctx -> {

@@ -5,8 +5,10 @@ import io.restassured.RestAssured;
 import io.restassured.config.EncoderConfig;
 import io.restassured.config.HttpClientConfig;
 import io.restassured.config.RestAssuredConfig;
+import io.restassured.config.SSLConfig;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import javax.net.ssl.SSLContext;
 
 /** REST-assured over the daemon's unix socket. */
 public final class Api {
@@ -23,6 +25,25 @@ public final class Api {
      */
     public static RequestSpecification given(Corrald daemon) {
         return unchecked(daemon).filter(CorralOpenApi.restAssuredFilter());
+    }
+
+    /**
+     * A request specification for the daemon's HTTPS listener on loopback {@code port}, over {@code tls} (which
+     * decides the client certificate, if any); every answer checked against the OpenAPI document.
+     */
+    @SuppressWarnings("deprecation") // REST-assured takes HttpClient 4's socket factory
+    public static RequestSpecification tls(int port, SSLContext tls) {
+        RestAssuredConfig config = RestAssuredConfig.config()
+                .sslConfig(SSLConfig.sslConfig().sslSocketFactory(new org.apache.http.conn.ssl.SSLSocketFactory(tls,
+                        org.apache.http.conn.ssl.SSLSocketFactory.ALLOW_ALL_HOSTNAME_VERIFIER)))
+                .encoderConfig(EncoderConfig.encoderConfig()
+                        .appendDefaultContentCharsetToContentTypeIfUndefined(false));
+        return RestAssured.given()
+                .config(config)
+                .baseUri("https://127.0.0.1:" + port)
+                .contentType(ContentType.JSON)
+                .urlEncodingEnabled(false)
+                .filter(CorralOpenApi.restAssuredFilter());
     }
 
     /**

@@ -206,65 +206,26 @@ class ExecTest {
     /** {@code incus exec -t} in tmux: a real terminal inside the container, resized with the window. */
     @Test
     void cliTerminalUnderTmux() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "needs tmux (apt-get install tmux)");
-        String socket = "corral-exec-" + HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current()
-                .nextInt(), (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
-        try {
-            tmux(socket, "new-session", "-d", "-s", "t", "-x", "100", "-y", "30",
-                    IncusCli.INCUS + " exec " + c + " -t -- sh; echo EXITED=$?; sleep 600");
-            awaitPane(socket, "(?m)^~ #");
-            tmux(socket, "send-keys", "-t", "t", "tty; stty size", "Enter");
-            String pane = awaitPane(socket, "(?m)^30 100$");
+        assumeTrue(Tmux.available(), "needs tmux (apt-get install tmux)");
+        try (Tmux tmux = new Tmux(corrald, home, 100, 30,
+                IncusCli.INCUS + " exec " + c + " -t -- sh; echo EXITED=$?; sleep 600")) {
+            tmux.await("(?m)^~ #");
+            tmux.keys("tty; stty size", "Enter");
+            String pane = tmux.await("(?m)^30 100$");
             assertTrue(Pattern.compile("(?m)^/dev/pts/\\d+$").matcher(pane).find(), pane);
-            tmux(socket, "resize-window", "-t", "t", "-x", "120", "-y", "40");
+            tmux.resize(120, 40);
             Thread.sleep(300);
-            tmux(socket, "send-keys", "-t", "t", "clear; stty size", "Enter");
-            awaitPane(socket, "(?m)^40 120$");
+            tmux.keys("clear; stty size", "Enter");
+            tmux.await("(?m)^40 120$");
             // Ctrl-C reaches the foreground job inside
-            tmux(socket, "send-keys", "-t", "t", "clear; sleep 600", "Enter");
+            tmux.keys("clear; sleep 600", "Enter");
             Thread.sleep(300);
-            tmux(socket, "send-keys", "-t", "t", "C-c");
-            tmux(socket, "send-keys", "-t", "t", "echo after-$((40+2))", "Enter");
-            awaitPane(socket, "(?m)^after-42$");
-            tmux(socket, "send-keys", "-t", "t", "exit 5", "Enter");
-            awaitPane(socket, "(?m)^EXITED=5$");
-        } finally {
-            new ProcessBuilder("tmux", "-L", socket, "kill-server").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+            tmux.keys("C-c");
+            tmux.keys("echo after-$((40+2))", "Enter");
+            tmux.await("(?m)^after-42$");
+            tmux.keys("exit 5", "Enter");
+            tmux.await("(?m)^EXITED=5$");
         }
-    }
-
-    private static String tmux(String socket, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("tmux", "-L", socket));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.clear();
-        env.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        env.put("HOME", home.toString());
-        env.put("LANG", "C.UTF-8");
-        env.put("TERM", "xterm");
-        env.put("INCUS_DIR", corrald.dir().toString());
-        env.put("INCUS_CONF", home.resolve("incus-conf").toString());
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "tmux " + args[0]);
-        assertEquals(0, p.exitValue(), "tmux " + String.join(" ", args) + ": " + output);
-        return output;
-    }
-
-    private static String awaitPane(String socket, String regex) throws IOException, InterruptedException {
-        Pattern pattern = Pattern.compile(regex);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        String pane = "";
-        while (System.nanoTime() < deadline) {
-            pane = tmux(socket, "capture-pane", "-p", "-t", "t");
-            if (pattern.matcher(pane).find()) {
-                return pane;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("tmux pane never matched " + regex + ":\n" + pane);
     }
 
     private static Set<String> extensions() {

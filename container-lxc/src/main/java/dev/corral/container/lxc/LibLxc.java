@@ -97,7 +97,34 @@ final class LibLxc {
         interface GetIpsFn extends Callback {
             Pointer invoke(ContainerPointer c, String iface, String family, int scope);
         }
+
+        /**
+         * {@code int (*console_getfd)(struct lxc_container *, int *ttynum, int *ptxfd)}: a command to the monitor
+         * (no fork), which hands over the controlling end of a terminal proxied to the console (ttynum 0). Returns
+         * the command socket, which holds the console until it is closed, or -1.
+         */
+        interface ConsoleGetFdFn extends Callback {
+            int invoke(ContainerPointer c, int[] ttynum, int[] ptxfd);
+        }
+
+        /**
+         * {@code int (*console_log)(struct lxc_container *, struct lxc_console_log *)}: reads and/or clears the
+         * monitor's console ring buffer (a command to the monitor, no fork); 0 or a negative errno.
+         */
+        interface ConsoleLogFn extends Callback {
+            int invoke(ContainerPointer c, Pointer log);
+        }
     }
+
+    /**
+     * {@code struct lxc_console_log} (x86-64, arm64): {@code bool clear} at 0, {@code bool read} at 1, {@code
+     * uint64_t *read_max} at 8, {@code char *data} (malloc'd by liblxc, the caller frees it) at 16.
+     */
+    static final int CONSOLE_LOG_SIZE = 24;
+    static final int CONSOLE_LOG_CLEAR = 0;
+    static final int CONSOLE_LOG_READ = 1;
+    static final int CONSOLE_LOG_READ_MAX = 8;
+    static final int CONSOLE_LOG_DATA = 16;
 
     /** {@code struct lxc_container} of liblxc 5.0, all fields in the header's order (568 bytes on x86-64). */
     @Structure.FieldOrder({
@@ -163,7 +190,7 @@ final class LibLxc {
         public Pointer get_config_path;
         public Pointer set_config_path;
         public Pointer clone;
-        public Pointer console_getfd;
+        public Lib.ConsoleGetFdFn console_getfd;
         public Pointer console;
         public Pointer attach;
         public Pointer attach_run_wait;
@@ -182,7 +209,7 @@ final class LibLxc {
         public Pointer destroy_with_snapshots;
         public Pointer snapshot_destroy_all;
         public Pointer migrate;
-        public Pointer console_log;
+        public Lib.ConsoleLogFn console_log;
         public Pointer reboot2;
         public Pointer mount;
         public Pointer umount;

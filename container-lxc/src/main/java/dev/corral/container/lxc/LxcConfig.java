@@ -105,6 +105,7 @@ final class LxcConfig {
         line(sb, "lxc.apparmor.profile", host.appArmor() ? "generated" : "unconfined");
         line(sb, "lxc.seccomp.profile", path(seccompProfile));
         line(sb, "lxc.console.buffer.size", "auto");
+        line(sb, "lxc.console.size", "auto"); // console.log as large as the ring buffer at most, as Incus
         line(sb, "lxc.console.logfile", path(logDir.resolve("console.log")));
         line(sb, "lxc.log.file", path(logDir.resolve("lxc.log")));
         line(sb, "lxc.log.level", "warn");

@@ -1,5 +1,6 @@
 package dev.corral.container.lxc;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
@@ -182,6 +183,64 @@ final class LxcContainer implements AutoCloseable {
             return List.of(); // liblxc returns NULL both for "none" and for failures
         }
         return takeStrings(array, -1);
+    }
+
+    /** An attached console: the command socket that holds it, and the controlling end of its terminal. */
+    record ConsoleFds(int socket, int ptx) {
+    }
+
+    /**
+     * Attaches to the console (tty 0) of the running container: liblxc asks the monitor over its command socket
+     * (nothing forks) for a terminal it proxies to the console. The caller owns both descriptors and must close
+     * them; closing the socket frees the console for the next client. Fails when another client holds it.
+     */
+    synchronized ConsoleFds consoleGetFd() {
+        int[] ttynum = {0};
+        int[] ptx = {-1};
+        int socket = live().console_getfd.invoke(pointer, ttynum, ptx);
+        if (socket < 0 || ptx[0] < 0) {
+            LxcExecNative.close(socket);
+            LxcExecNative.close(ptx[0]);
+            throw new DriverException("cannot attach to the console of container " + name
+                    + " (it does not run, or another client holds its console)");
+        }
+        return new ConsoleFds(socket, ptx[0]);
+    }
+
+    private static final int ENOENT = 2;
+    private static final int EFAULT = 14;
+    private static final int ENODATA = 61;
+
+    /**
+     * The monitor's console ring buffer: with {@code read}, its contents (which the read consumes, as liblxc
+     * moves its read position); with {@code clear}, emptied. Empty when there is nothing to read or the container
+     * keeps no buffer.
+     */
+    synchronized byte[] consoleLog(boolean read, boolean clear) {
+        Memory log = new Memory(LibLxc.CONSOLE_LOG_SIZE);
+        log.clear();
+        Memory readMax = new Memory(Long.BYTES);
+        readMax.setLong(0, 0);
+        log.setByte(LibLxc.CONSOLE_LOG_CLEAR, (byte) (clear ? 1 : 0));
+        log.setByte(LibLxc.CONSOLE_LOG_READ, (byte) (read ? 1 : 0));
+        log.setPointer(LibLxc.CONSOLE_LOG_READ_MAX, readMax);
+        int ret = live().console_log.invoke(pointer, log);
+        Pointer data = log.getPointer(LibLxc.CONSOLE_LOG_DATA);
+        try {
+            if (ret == -ENODATA || ret == -EFAULT || ret == -ENOENT) {
+                return new byte[0];
+            }
+            if (ret < 0) {
+                throw new DriverException("liblxc could not read the console log of container " + name + ": errno "
+                        + -ret);
+            }
+            long n = readMax.getLong(0);
+            return data == null || n <= 0 ? new byte[0] : data.getByteArray(0, (int) Math.min(n, Integer.MAX_VALUE));
+        } finally {
+            if (data != null) {
+                Native.free(Pointer.nativeValue(data));
+            }
+        }
     }
 
     @Override

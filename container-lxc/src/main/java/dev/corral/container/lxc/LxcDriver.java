@@ -74,6 +74,7 @@ public final class LxcDriver implements InstanceDriver {
         // Capabilities: one line each, capabilities.put(Interface.class, implementation).
         capabilities.put(dev.corral.instance.Exec.class, new LxcExec(this.lxcpath));
         capabilities.put(dev.corral.instance.InstanceFiles.class, new LxcFiles());
+        capabilities.put(dev.corral.instance.InstanceConsole.class, new LxcConsole(this.lxcpath, this::logDir));
         this.lxcStart = new LxcStart(this.lxcpath);
         try {
             LxcContainer.version();

@@ -71,6 +71,7 @@ class LxcConfigTest {
                 lxc.apparmor.profile = unconfined
                 lxc.seccomp.profile = /var/lib/corral/containers/web/seccomp
                 lxc.console.buffer.size = auto
+                lxc.console.size = auto
                 lxc.console.logfile = /var/lib/corral/logs/web/console.log
                 lxc.log.file = /var/lib/corral/logs/web/lxc.log
                 lxc.log.level = warn

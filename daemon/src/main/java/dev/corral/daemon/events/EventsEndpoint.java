@@ -6,9 +6,12 @@ import dev.corral.api.Event;
 import dev.corral.api.Json;
 import dev.corral.daemon.http.Access;
 import dev.corral.daemon.http.ApiResponse;
+import dev.corral.daemon.http.Caller;
 import dev.corral.daemon.http.Endpoint;
 import dev.corral.daemon.http.Request;
 import dev.corral.daemon.http.Route;
+import dev.corral.daemon.http.WebSocketKeepAlive;
+import dev.corral.daemon.operations.TokenVisibility;
 import dev.corral.daemon.projects.Projects;
 import dev.corral.operations.EventBus;
 import io.vertx.core.Future;
@@ -34,7 +37,7 @@ public final class EventsEndpoint implements Endpoint {
 
     @Override
     public List<Route> routes() {
-        return List.of(Route.get("/1.0/events", Access.TRUSTED, this::subscribe));
+        return List.of(Route.get("/1.0/events", Access.PROJECT, this::subscribe));
     }
 
     private Future<ApiResponse> subscribe(Request request) {
@@ -45,13 +48,19 @@ public final class EventsEndpoint implements Endpoint {
         String project = request.queryFlag("all-projects") ? null : Projects.fromRequest(request);
         // Subscribe before the upgrade answers, so that nothing published after the 101 is missed.
         EventStream stream = new EventStream();
-        AutoCloseable subscription = events.subscribe(new EventBus.Filter(types, project), stream::send);
+        Caller caller = request.caller();
+        AutoCloseable subscription = events.subscribe(new EventBus.Filter(types, project), event -> {
+            if (TokenVisibility.canSee(caller, event)) {
+                stream.send(event);
+            }
+        });
         return request.raw().toWebSocket()
                 .onFailure(failure -> close(subscription))
                 .map(socket -> {
                     socket.closeHandler(closed -> close(subscription));
                     socket.handler(ignored -> { });
                     stream.attach(socket);
+                    WebSocketKeepAlive.start(request.vertx(), socket);
                     return new ApiResponse.Upgraded();
                 });
     }

@@ -1,5 +1,6 @@
 package dev.corral.daemon.http;
 
+import dev.corral.api.ApiException;
 import dev.corral.api.Event;
 import dev.corral.api.LoggingEvent;
 import dev.corral.operations.EventBus;
@@ -21,14 +22,20 @@ import java.util.Set;
  */
 public final class ApiRouter {
 
-    private final EventBus events;
+    /** Set once the route's handler runs; failures before that happened while reading the request. */
+    private static final String DISPATCHED = "corral.dispatched";
 
-    private ApiRouter(EventBus events) {
+    private final EventBus events;
+    private final TlsClients tlsClients;
+
+    private ApiRouter(EventBus events, TlsClients tlsClients) {
         this.events = events;
+        this.tlsClients = tlsClients;
     }
 
-    public static Router build(Vertx vertx, List<Endpoint> endpoints, EventBus events) {
-        return new ApiRouter(events).register(Router.router(vertx), endpoints);
+    /** One router serves both listeners; {@code tlsClients} identifies callers that come over TLS. */
+    public static Router build(Vertx vertx, List<Endpoint> endpoints, EventBus events, TlsClients tlsClients) {
+        return new ApiRouter(events, tlsClients).register(Router.router(vertx), endpoints);
     }
 
     private Router register(Router router, List<Endpoint> endpoints) {
@@ -55,10 +62,14 @@ public final class ApiRouter {
     }
 
     private void dispatch(Route route, RoutingContext context) {
-        Caller caller = identify(context.request());
-        announce(context.request(), caller);
-        if (route.access() == Access.TRUSTED && !caller.trusted()) {
-            ApiRenderer.renderError(context.response(), 403, "not authorized");
+        context.put(DISPATCHED, Boolean.TRUE);
+        HttpServerRequest request = context.request();
+        Caller caller = identify(request);
+        announce(request, caller);
+        ApiException denied = AccessPolicy.denial(route.access(), caller, request.getParam("project"),
+                isSet(request.getParam("all-projects")), request.method() == HttpMethod.GET);
+        if (denied != null) {
+            ApiRenderer.renderError(context.response(), denied.status(), denied.getMessage());
             return;
         }
         Future<ApiResponse> answer;
@@ -73,7 +84,10 @@ public final class ApiRouter {
     }
 
     private static void fail(RoutingContext context, Throwable failure, int status) {
-        if (failure != null && !(failure instanceof io.vertx.ext.web.handler.HttpException)) {
+        if (failure != null && context.get(DISPATCHED) == null && status != 413) {
+            // The request body could not be read (a malformed chunk, a connection cut mid-body): the client's fault.
+            ApiRenderer.renderError(context.response(), 400, "Bad request: unreadable request body");
+        } else if (failure != null && !(failure instanceof io.vertx.ext.web.handler.HttpException)) {
             ApiRenderer.renderFailure(context.response(), failure);
         } else if (status == 413) {
             ApiRenderer.renderError(context.response(), 413, "Request body too large");
@@ -84,13 +98,19 @@ public final class ApiRouter {
         }
     }
 
-    /** The policy step. The unix socket is trusted (its file mode already limits who can connect). */
-    private static Caller identify(HttpServerRequest request) {
+    /**
+     * Who the caller is. The unix socket is trusted (its owner and mode already limit who can connect); a TLS
+     * client is whoever its certificate's fingerprint says in the trust store; anything else is untrusted.
+     */
+    private Caller identify(HttpServerRequest request) {
         if (request.localAddress() != null && request.localAddress().isDomainSocket()) {
-            return new Caller(true, "unix", UnixPeer.userName(request.connection()), "@");
+            return new Caller(true, "unix", UnixPeer.userName(request.connection()), "@", null);
         }
         String address = request.remoteAddress() == null ? "" : request.remoteAddress().toString();
-        return new Caller(false, "tls", "", address);
+        if (!request.isSSL()) {
+            return Caller.untrusted("", "", address);
+        }
+        return tlsClients.identify(PeerCertificate.of(request), address);
     }
 
     /** Incus emits a debug logging event for each API request; skipped when nobody listens. */
@@ -100,6 +120,10 @@ public final class ApiRouter {
                     "ip", caller.address(), "method", request.method().name(), "protocol", caller.protocol(),
                     "url", request.uri(), "username", caller.username())));
         }
+    }
+
+    private static boolean isSet(String flag) {
+        return flag != null && (flag.equals("1") || flag.equalsIgnoreCase("true"));
     }
 
     private static boolean hasBody(HttpMethod method) {

@@ -81,12 +81,18 @@ public final class Request {
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.badRequest("Unknown field \"" + e.getPropertyName() + "\"");
         } catch (MismatchedInputException e) {
-            throw ApiException.badRequest("Invalid value" + fieldPath(e) + ": " + e.getOriginalMessage());
+            throw ApiException.badRequest("Invalid value" + fieldPath(e) + ": " + withoutHints(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("Invalid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw ApiException.badRequest("Unreadable request body");
         }
+    }
+
+    /** Jackson's messages end with advice to its programmer ("(set DeserializationConfig...)"): not for clients. */
+    private static String withoutHints(String message) {
+        int hint = message.indexOf(" (set ");
+        return hint < 0 ? message : message.substring(0, hint);
     }
 
     private static String fieldPath(MismatchedInputException e) {

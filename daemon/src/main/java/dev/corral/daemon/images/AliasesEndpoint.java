@@ -35,13 +35,13 @@ public final class AliasesEndpoint implements Endpoint {
     @Override
     public List<Route> routes() {
         return List.of(
-                Route.get("/1.0/images/aliases", Access.TRUSTED, this::list),
-                Route.post("/1.0/images/aliases", Access.TRUSTED, this::create),
-                Route.get("/1.0/images/aliases/{name}", Access.TRUSTED, this::get),
-                Route.put("/1.0/images/aliases/{name}", Access.TRUSTED, request -> update(request, true)),
-                Route.patch("/1.0/images/aliases/{name}", Access.TRUSTED, request -> update(request, false)),
-                Route.post("/1.0/images/aliases/{name}", Access.TRUSTED, this::rename),
-                Route.delete("/1.0/images/aliases/{name}", Access.TRUSTED, this::delete));
+                Route.get("/1.0/images/aliases", Access.SHARED_READ, this::list),
+                Route.post("/1.0/images/aliases", Access.PROJECT, this::create),
+                Route.get("/1.0/images/aliases/{name}", Access.SHARED_READ, this::get),
+                Route.put("/1.0/images/aliases/{name}", Access.PROJECT, request -> update(request, true)),
+                Route.patch("/1.0/images/aliases/{name}", Access.PROJECT, request -> update(request, false)),
+                Route.post("/1.0/images/aliases/{name}", Access.PROJECT, this::rename),
+                Route.delete("/1.0/images/aliases/{name}", Access.PROJECT, this::delete));
     }
 
     private Future<ApiResponse> list(Request request) {

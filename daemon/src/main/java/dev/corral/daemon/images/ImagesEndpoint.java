@@ -43,13 +43,13 @@ public final class ImagesEndpoint implements Endpoint {
     @Override
     public List<Route> routes() {
         return List.of(
-                Route.get("/1.0/images", Access.TRUSTED, this::list),
-                Route.upload("/1.0/images", Access.TRUSTED, this::upload),
-                Route.get("/1.0/images/{fingerprint}", Access.TRUSTED, this::get),
-                Route.put("/1.0/images/{fingerprint}", Access.TRUSTED, request -> update(request, true)),
-                Route.patch("/1.0/images/{fingerprint}", Access.TRUSTED, request -> update(request, false)),
-                Route.delete("/1.0/images/{fingerprint}", Access.TRUSTED, this::delete),
-                Route.get("/1.0/images/{fingerprint}/export", Access.TRUSTED, this::export));
+                Route.get("/1.0/images", Access.SHARED_READ, this::list),
+                Route.upload("/1.0/images", Access.PROJECT, this::upload),
+                Route.get("/1.0/images/{fingerprint}", Access.SHARED_READ, this::get),
+                Route.put("/1.0/images/{fingerprint}", Access.PROJECT, request -> update(request, true)),
+                Route.patch("/1.0/images/{fingerprint}", Access.PROJECT, request -> update(request, false)),
+                Route.delete("/1.0/images/{fingerprint}", Access.PROJECT, this::delete),
+                Route.get("/1.0/images/{fingerprint}/export", Access.SHARED_READ, this::export));
     }
 
     private Future<ApiResponse> list(Request request) {

@@ -46,15 +46,15 @@ public final class InstancesEndpoint implements Endpoint {
     public List<Route> routes() {
         List<Route> routes = new ArrayList<>();
         for (String base : BASES) {
-            routes.add(Route.get(base, Access.TRUSTED, this::list));
-            routes.add(Route.post(base, Access.TRUSTED, this::create));
-            routes.add(Route.get(base + "/{name}", Access.TRUSTED, this::get));
-            routes.add(Route.put(base + "/{name}", Access.TRUSTED, request -> update(request, true)));
-            routes.add(Route.patch(base + "/{name}", Access.TRUSTED, request -> update(request, false)));
-            routes.add(Route.post(base + "/{name}", Access.TRUSTED, this::rename));
-            routes.add(Route.delete(base + "/{name}", Access.TRUSTED, this::delete));
-            routes.add(Route.get(base + "/{name}/state", Access.TRUSTED, this::state));
-            routes.add(Route.put(base + "/{name}/state", Access.TRUSTED, this::changeState));
+            routes.add(Route.get(base, Access.PROJECT, this::list));
+            routes.add(Route.post(base, Access.PROJECT, this::create));
+            routes.add(Route.get(base + "/{name}", Access.PROJECT, this::get));
+            routes.add(Route.put(base + "/{name}", Access.PROJECT, request -> update(request, true)));
+            routes.add(Route.patch(base + "/{name}", Access.PROJECT, request -> update(request, false)));
+            routes.add(Route.post(base + "/{name}", Access.PROJECT, this::rename));
+            routes.add(Route.delete(base + "/{name}", Access.PROJECT, this::delete));
+            routes.add(Route.get(base + "/{name}/state", Access.PROJECT, this::state));
+            routes.add(Route.put(base + "/{name}/state", Access.PROJECT, this::changeState));
         }
         return routes;
     }

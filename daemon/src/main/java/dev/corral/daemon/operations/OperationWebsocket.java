@@ -2,6 +2,7 @@ package dev.corral.daemon.operations;
 
 import dev.corral.daemon.http.ApiResponse;
 import dev.corral.daemon.http.Request;
+import dev.corral.daemon.http.WebSocketKeepAlive;
 import dev.corral.operations.MessageChannel;
 import dev.corral.operations.OperationRegistry;
 import io.vertx.core.Future;
@@ -22,6 +23,8 @@ final class OperationWebsocket {
         return request.raw().toWebSocket().map(socket -> {
             if (!registry.connect(id, secret, new SocketChannel(socket))) {
                 socket.close((short) 1008, "stream unavailable");
+            } else {
+                WebSocketKeepAlive.start(request.vertx(), socket);
             }
             return new ApiResponse.Upgraded();
         });

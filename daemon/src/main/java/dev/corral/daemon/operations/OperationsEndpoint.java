@@ -29,14 +29,14 @@ public final class OperationsEndpoint implements Endpoint {
     @Override
     public List<Route> routes() {
         return List.of(
-                Route.get("/1.0/operations", Access.TRUSTED, this::list),
-                Route.get("/1.0/operations/{id}", Access.TRUSTED,
-                        request -> Future.succeededFuture(ApiResponse.sync(registry.get(request.pathParam("id"))))),
-                Route.delete("/1.0/operations/{id}", Access.TRUSTED, request -> {
-                    registry.cancel(request.pathParam("id"));
+                Route.get("/1.0/operations", Access.PROJECT, this::list),
+                Route.get("/1.0/operations/{id}", Access.PROJECT,
+                        request -> Future.succeededFuture(ApiResponse.sync(visible(request)))),
+                Route.delete("/1.0/operations/{id}", Access.PROJECT, request -> {
+                    registry.cancel(visible(request).id());
                     return Future.succeededFuture(ApiResponse.empty());
                 }),
-                Route.get("/1.0/operations/{id}/wait", Access.TRUSTED, this::await),
+                Route.get("/1.0/operations/{id}/wait", Access.PROJECT, this::await),
                 Route.get("/1.0/operations/{id}/websocket", Access.PUBLIC,
                         request -> OperationWebsocket.connect(registry, request)));
     }
@@ -47,6 +47,9 @@ public final class OperationsEndpoint implements Endpoint {
         String project = request.queryFlag("all-projects") ? null : projectOf(request);
         Map<String, List<Object>> byStatus = new LinkedHashMap<>();
         for (Operation op : registry.list(project)) {
+            if (!TokenVisibility.canSee(request.caller(), op)) {
+                continue;
+            }
             byStatus.computeIfAbsent(op.status().toLowerCase(Locale.ROOT), status -> new ArrayList<>())
                     .add(recursion == 0 ? op.url() : op);
         }
@@ -60,6 +63,7 @@ public final class OperationsEndpoint implements Endpoint {
      */
     private Future<ApiResponse> await(Request request) {
         long timeout = timeoutSeconds(request.query("timeout"));
+        visible(request);
         var finished = registry.whenFinished(request.pathParam("id"));
         Context context = request.vertx().getOrCreateContext();
         Promise<ApiResponse> answer = Promise.promise();
@@ -74,6 +78,10 @@ public final class OperationsEndpoint implements Endpoint {
             answer.tryComplete(ApiResponse.sync(op));
         }));
         return answer.future();
+    }
+
+    private Operation visible(Request request) {
+        return TokenVisibility.check(request.caller(), registry.get(request.pathParam("id")));
     }
 
     private static long timeoutSeconds(String value) {

@@ -40,13 +40,13 @@ public final class ProfilesEndpoint implements Endpoint {
     @Override
     public List<Route> routes() {
         return List.of(
-                Route.get("/1.0/profiles", Access.TRUSTED, this::list),
-                Route.post("/1.0/profiles", Access.TRUSTED, this::create),
-                Route.get("/1.0/profiles/{name}", Access.TRUSTED, this::get),
-                Route.put("/1.0/profiles/{name}", Access.TRUSTED, request -> update(request, true)),
-                Route.patch("/1.0/profiles/{name}", Access.TRUSTED, request -> update(request, false)),
-                Route.post("/1.0/profiles/{name}", Access.TRUSTED, this::rename),
-                Route.delete("/1.0/profiles/{name}", Access.TRUSTED, this::delete));
+                Route.get("/1.0/profiles", Access.SHARED_READ, this::list),
+                Route.post("/1.0/profiles", Access.PROJECT, this::create),
+                Route.get("/1.0/profiles/{name}", Access.SHARED_READ, this::get),
+                Route.put("/1.0/profiles/{name}", Access.PROJECT, request -> update(request, true)),
+                Route.patch("/1.0/profiles/{name}", Access.PROJECT, request -> update(request, false)),
+                Route.post("/1.0/profiles/{name}", Access.PROJECT, this::rename),
+                Route.delete("/1.0/profiles/{name}", Access.PROJECT, this::delete));
     }
 
     private Future<ApiResponse> list(Request request) {

@@ -43,7 +43,10 @@ public final class ProjectsEndpoint implements Endpoint {
     private Future<ApiResponse> list(Request request) {
         int recursion = request.recursion(1);
         return request.blocking(() -> {
-            List<StoredProject> projects = store.projects();
+            // A restricted certificate sees only its own projects.
+            List<StoredProject> projects = store.projects().stream()
+                    .filter(project -> request.caller().mayUse(project.name()))
+                    .toList();
             return ApiResponse.sync(recursion == 0
                     ? projects.stream().map(project -> PREFIX + project.name()).toList()
                     : projects.stream().map(this::toApi).toList());
@@ -52,6 +55,9 @@ public final class ProjectsEndpoint implements Endpoint {
 
     private Future<ApiResponse> get(Request request) {
         String name = request.pathParam("name");
+        if (!request.caller().mayUse(name)) {
+            throw ApiException.forbidden("User does not have permission for project \"" + name + "\"");
+        }
         return request.blocking(() -> {
             Project project = toApi(store.project(name).orElseThrow(() -> ApiException.notFound("Project not found")));
             return new ApiResponse.Sync(project, Etags.of(List.of(project.config(), project.description())));

@@ -35,7 +35,14 @@ public final class ApiExtensions {
             "instance_file_head",                    // files API: HEAD
             "container_exec_recording",              // exec: record-output
             "container_exec_signal_handling",        // exec: signals over the control stream
-            "container_exec_user_group_cwd");        // exec: user, group, cwd
+            "container_exec_user_group_cwd",         // exec: user, group, cwd
+            "certificate_update",                    // PUT/PATCH /1.0/certificates/{fingerprint}
+            "certificate_project",                   // restricted certificates limited to projects
+            "certificate_token",                     // trust tokens (POST /1.0/certificates with "token")
+            "certificate_description",               // description of certificates
+            "remote_token_expiry",                   // core.remote_token_expiry
+            "console",                               // /1.0/instances/{name}/console: attach, log, clear
+            "console_force");                        // console: "force" takes a session over
 
     private ApiExtensions() {
     }

@@ -5,6 +5,8 @@ import dev.corral.daemon.http.Etags;
 import dev.corral.daemon.state.StateStore;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The server configuration: validated, persisted in the state store, and kept in memory so that reads cost nothing.
@@ -14,10 +16,19 @@ public final class ServerConfig {
 
     private final StateStore store;
     private volatile Map<String, String> current;
+    private final Map<String, Consumer<String>> appliers = new ConcurrentHashMap<>();
 
     public ServerConfig(StateStore store) {
         this.store = store;
         this.current = Map.copyOf(store.serverConfig());
+    }
+
+    /**
+     * Makes changes to {@code key} take effect: {@code applier} gets the new value ("" when unset) before the change
+     * is stored, and may refuse it by throwing (an {@code ApiException} reaches the client; nothing is stored).
+     */
+    public void watch(String key, Consumer<String> applier) {
+        appliers.put(key, applier);
     }
 
     public Map<String, String> current() {
@@ -58,6 +69,12 @@ public final class ServerConfig {
         if (next.equals(current)) {
             return false;
         }
+        appliers.forEach((key, applier) -> {
+            String value = next.getOrDefault(key, "");
+            if (!value.equals(current.getOrDefault(key, ""))) {
+                applier.accept(value);
+            }
+        });
         store.replaceServerConfig(next);
         current = Map.copyOf(next);
         return true;

@@ -8,7 +8,9 @@ public enum Documents {
     /** Keyed by fingerprint. */
     IMAGES("images"),
     IMAGE_ALIASES("image_aliases"),
-    INSTANCES("instances");
+    INSTANCES("instances"),
+    /** Global, keyed by fingerprint (see {@link Migrations} step 3). */
+    CERTIFICATES("certificates");
 
     private final String table;
 

@@ -25,7 +25,9 @@ final class Migrations {
                             + " ('default', 'features.storage.buckets', 'true'),"
                             + " ('default', 'features.storage.volumes', 'true')"),
             // 2: the objects of instances and their images, storage and profiles, as JSON documents.
-            documentTables("storage_pools", "profiles", "images", "image_aliases", "instances"));
+            documentTables("storage_pools", "profiles", "images", "image_aliases", "instances"),
+            // 3: the trust store of TLS client certificates.
+            documentTables("certificates"));
 
     private static List<String> documentTables(String... tables) {
         return java.util.Arrays.stream(tables)

@@ -34,8 +34,8 @@ public final class TestHooksEndpoint implements Endpoint {
     @Override
     public List<Route> routes() {
         return List.of(
-                Route.post("/internal/testing/operations", Access.TRUSTED, this::task),
-                Route.post("/internal/testing/echo", Access.TRUSTED, this::echo));
+                Route.post("/internal/testing/operations", Access.ADMIN, this::task),
+                Route.post("/internal/testing/echo", Access.ADMIN, this::echo));
     }
 
     /** A task that sleeps for {@code duration_ms}, then succeeds or fails. */

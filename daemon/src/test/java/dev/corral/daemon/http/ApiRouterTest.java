@@ -30,7 +30,8 @@ class ApiRouterTest {
         try {
             Route route = Route.get("/1.0", Access.PUBLIC, request -> Future.succeededFuture(ApiResponse.empty()));
             assertThrows(IllegalStateException.class,
-                    () -> ApiRouter.build(vertx, List.of(() -> List.of(route, route)), new EventBus()));
+                    () -> ApiRouter.build(vertx, List.of(() -> List.of(route, route)), new EventBus(),
+                            (certificate, address) -> Caller.untrusted("tls", "", address)));
         } finally {
             vertx.close();
         }

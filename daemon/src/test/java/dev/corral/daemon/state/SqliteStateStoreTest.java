@@ -16,7 +16,7 @@ class SqliteStateStoreTest {
     @Test
     void freshDatabaseHasTheDefaultProject() {
         try (StateStore store = SqliteStateStore.open(dir)) {
-            assertEquals(2, store.schemaVersion());
+            assertEquals(Migrations.STEPS.size(), store.schemaVersion());
             assertEquals(1, store.projects().size());
             StateStore.StoredProject project = store.project("default").orElseThrow();
             assertEquals("true", project.config().get("features.images"));

@@ -2,6 +2,8 @@ package dev.corral.daemon.instances.exec;
 
 import dev.corral.api.ApiException;
 import dev.corral.api.Operation;
+import dev.corral.api.Requestor;
+import dev.corral.daemon.events.Lifecycle;
 import dev.corral.daemon.http.Access;
 import dev.corral.daemon.http.ApiResponse;
 import dev.corral.daemon.http.Endpoint;
@@ -59,21 +61,23 @@ public final class ExecEndpoint implements Endpoint {
 
     private final InstanceService instances;
     private final OperationRegistry operations;
+    private final Lifecycle lifecycle;
 
-    public ExecEndpoint(InstanceService instances, OperationRegistry operations) {
+    public ExecEndpoint(InstanceService instances, OperationRegistry operations, Lifecycle lifecycle) {
         this.instances = instances;
         this.operations = operations;
+        this.lifecycle = lifecycle;
     }
 
     @Override
     public List<Route> routes() {
         List<Route> routes = new ArrayList<>();
         for (String base : InstancesEndpoint.BASES) {
-            routes.add(Route.post(base + "/{name}/exec", Access.TRUSTED, this::exec));
-            routes.add(Route.get(base + "/{name}/logs/exec-output", Access.TRUSTED, this::outputs));
+            routes.add(Route.post(base + "/{name}/exec", Access.PROJECT, this::exec));
+            routes.add(Route.get(base + "/{name}/logs/exec-output", Access.PROJECT, this::outputs));
             String file = base + "/{name}/logs/exec-output/{filename}";
-            routes.add(Route.get(file, Access.TRUSTED, this::output));
-            routes.add(Route.delete(file, Access.TRUSTED, this::deleteOutput));
+            routes.add(Route.get(file, Access.PROJECT, this::output));
+            routes.add(Route.delete(file, Access.PROJECT, this::deleteOutput));
         }
         return routes;
     }
@@ -101,20 +105,24 @@ public final class ExecEndpoint implements Endpoint {
             ExecRequest command = new ExecRequest(post.command(), environment, user, group,
                     cwd(post.cwd(), environment));
             String url = "/1.0/instances/" + name;
+            Requestor requestor = request.caller().requestor();
+            // as Incus: announced once the command runs, with the command and the requestor
+            Runnable started = () -> lifecycle.emit("instance-exec", url, project, requestor,
+                    Map.of("command", command.command()));
             Operation op;
             if (post.websockets()) {
                 boolean interactive = post.isInteractive();
                 Streams streams = interactive ? new Streams("0", ExecSession.CONTROL)
                         : new Streams("0", "1", "2", ExecSession.CONTROL);
                 ExecSession session = new ExecSession(exec, target.spec(), command, interactive,
-                        size(post.width()), size(post.height()), streams);
+                        size(post.width()), size(post.height()), streams, started);
                 op = operations.submit(OperationSpec.websocket("Executing command", streams, session::run)
                         .project(project).resource("instances", url)
                         .metadata("command", command.command())
                         .metadata("environment", environment)
                         .metadata("interactive", interactive));
             } else {
-                ExecTask task = new ExecTask(exec, target.spec(), command, post.recording(), name);
+                ExecTask task = new ExecTask(exec, target.spec(), command, post.recording(), name, started);
                 op = operations.submit(OperationSpec.task("Executing command", task::run)
                         .project(project).resource("instances", url).resource("containers", url));
             }
@@ -238,11 +246,13 @@ public final class ExecEndpoint implements Endpoint {
         String project = Projects.fromRequest(request);
         String name = request.pathParam("name");
         String file = checkedFile(request.pathParam("filename"));
+        Requestor requestor = request.caller().requestor();
         return request.blocking(() -> {
             Path path = outputDir(instances.target(project, name).spec()).resolve(file);
-            if (!Files.isRegularFile(path)) {
+            if (!Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw ApiException.notFound("Exec record-output file \"" + file + "\" not found");
             }
+            lifecycle.emit("instance-log-retrieved", logEventSource(name, file), project, requestor, null);
             return new ApiResponse.Files(List.of(path), List.of(file));
         });
     }
@@ -251,6 +261,7 @@ public final class ExecEndpoint implements Endpoint {
         String project = Projects.fromRequest(request);
         String name = request.pathParam("name");
         String file = checkedFile(request.pathParam("filename"));
+        Requestor requestor = request.caller().requestor();
         return request.blocking(() -> {
             Path path = outputDir(instances.target(project, name).spec()).resolve(file);
             try {
@@ -260,6 +271,7 @@ public final class ExecEndpoint implements Endpoint {
             } catch (IOException e) {
                 throw ApiException.internal("cannot delete " + file, e);
             }
+            lifecycle.emit("instance-log-deleted", logEventSource(name, file), project, requestor, null);
             return ApiResponse.empty();
         });
     }
@@ -273,6 +285,11 @@ public final class ExecEndpoint implements Endpoint {
 
     static Path outputDir(InstanceSpec spec) {
         return spec.logDir().resolve(OUTPUT_DIR);
+    }
+
+    /** Incus 6.0's source for log events, {@code /1.0/instances/<name>/backups/<file>} (sic), kept as it is. */
+    private static String logEventSource(String instance, String file) {
+        return "/1.0/instances/" + instance + "/backups/" + file;
     }
 
     static String outputUrl(String instance, String file) {

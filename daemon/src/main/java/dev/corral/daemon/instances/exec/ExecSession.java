@@ -64,6 +64,7 @@ final class ExecSession {
     private final int width;
     private final int height;
     private final Streams streams;
+    private final Runnable onStarted;
 
     /** Guarded by this: the running command, null before it starts. */
     private ExecProcess process;
@@ -76,8 +77,10 @@ final class ExecSession {
     private volatile boolean stdoutEnded;
     private volatile String failure;
 
+    /** @param onStarted called once the command runs (the lifecycle event) */
     ExecSession(Exec exec, InstanceSpec spec, ExecRequest command, boolean interactive, int width, int height,
-            Streams streams) {
+            Streams streams, Runnable onStarted) {
+        this.onStarted = onStarted;
         this.exec = exec;
         this.spec = spec;
         this.command = command;
@@ -123,6 +126,7 @@ final class ExecSession {
         }
         try {
             start(started);
+            onStarted.run();
             int status = awaitEnd(started);
             ended = true;
             MessageChannel controlChannel = control;
@@ -146,31 +150,29 @@ final class ExecSession {
 
     /** Makes the command available to the callbacks and hands it what came before it. */
     private void start(ExecProcess started) {
-        List<Consumer<ExecProcess>> early;
         boolean gone;
+        // Under the lock, so that input arriving meanwhile cannot overtake what came before the start (the
+        // actions only queue things on the process, which never blocks).
         synchronized (this) {
             process = started;
-            early = List.copyOf(pending);
+            pending.forEach(action -> action.accept(started));
             pending.clear();
             gone = abandoned;
         }
-        early.forEach(action -> action.accept(started));
         if (gone) {
             started.kill();
         }
     }
 
-    /** Runs {@code action} on the command now, or once it started. */
+    /** Runs {@code action} on the command now, or once it started; in the order of the calls either way. */
     private void apply(Consumer<ExecProcess> action) {
-        ExecProcess running;
         synchronized (this) {
-            running = process;
-            if (running == null) {
+            if (process == null) {
                 pending.add(action);
                 return;
             }
+            action.accept(process);
         }
-        action.accept(running);
     }
 
     /** Waits for the command, connecting a late control stream meanwhile. */

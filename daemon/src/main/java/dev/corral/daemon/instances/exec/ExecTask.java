@@ -25,8 +25,12 @@ final class ExecTask {
     private final ExecRequest command;
     private final boolean record;
     private final String instanceName;
+    private final Runnable onStarted;
 
-    ExecTask(Exec exec, InstanceSpec spec, ExecRequest command, boolean record, String instanceName) {
+    /** @param onStarted called once the command runs (the lifecycle event) */
+    ExecTask(Exec exec, InstanceSpec spec, ExecRequest command, boolean record, String instanceName,
+            Runnable onStarted) {
+        this.onStarted = onStarted;
         this.exec = exec;
         this.spec = spec;
         this.command = command;
@@ -53,6 +57,7 @@ final class ExecTask {
         }
         int status;
         try (ExecProcess process = exec.start(spec, command, new ExecIo.Files(stdout, stderr))) {
+            onStarted.run();
             status = process.waitFor();
         } catch (DriverException e) {
             throw ApiException.badRequest(e.getMessage());

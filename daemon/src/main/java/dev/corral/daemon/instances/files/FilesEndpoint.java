@@ -1,6 +1,7 @@
 package dev.corral.daemon.instances.files;
 
 import dev.corral.api.ApiException;
+import dev.corral.daemon.events.Lifecycle;
 import dev.corral.daemon.http.Access;
 import dev.corral.daemon.http.ApiResponse;
 import dev.corral.daemon.http.Endpoint;
@@ -67,12 +68,22 @@ public final class FilesEndpoint implements Endpoint {
 
     private final InstanceService instances;
     private final OperationRegistry operations;
+    private final Lifecycle lifecycle;
     private final SftpServer sftp = new SftpServer();
     private volatile WorkerExecutor workers;
 
-    public FilesEndpoint(InstanceService instances, OperationRegistry operations) {
+    public FilesEndpoint(InstanceService instances, OperationRegistry operations, Lifecycle lifecycle) {
         this.instances = instances;
         this.operations = operations;
+        this.lifecycle = lifecycle;
+    }
+
+    /**
+     * As Incus: {@code instance-file-retrieved}, {@code -pushed} and {@code -deleted} with the path as context and
+     * no requestor, for the REST API (HEAD and SFTP announce nothing).
+     */
+    private void announce(String action, String project, String name, String path) {
+        lifecycle.emit(action, "/1.0/instances/" + name, project, null, Map.of("path", path));
     }
 
     @Override
@@ -80,12 +91,12 @@ public final class FilesEndpoint implements Endpoint {
         List<Route> routes = new ArrayList<>();
         for (String base : InstancesEndpoint.BASES) {
             String files = base + "/{name}/files";
-            routes.add(Route.get(files, Access.TRUSTED, request -> get(request, false)));
-            routes.add(new Route(HttpMethod.HEAD, files, Access.TRUSTED, Route.DEFAULT_BODY_LIMIT,
+            routes.add(Route.get(files, Access.PROJECT, request -> get(request, false)));
+            routes.add(new Route(HttpMethod.HEAD, files, Access.PROJECT, Route.DEFAULT_BODY_LIMIT,
                     request -> get(request, true)));
-            routes.add(Route.upload(files, Access.TRUSTED, this::post));
-            routes.add(Route.delete(files, Access.TRUSTED, this::delete));
-            routes.add(Route.get(base + "/{name}/sftp", Access.TRUSTED, this::sftp));
+            routes.add(Route.upload(files, Access.PROJECT, this::post));
+            routes.add(Route.delete(files, Access.PROJECT, this::delete));
+            routes.add(Route.get(base + "/{name}/sftp", Access.PROJECT, this::sftp));
         }
         return routes;
     }
@@ -114,7 +125,11 @@ public final class FilesEndpoint implements Endpoint {
         HttpServerResponse response = request.raw().response();
         return work(request, () -> {
             try (FileSystem fs = open(project, name)) {
-                return find(fs.getPath(path), head);
+                Found found = find(fs.getPath(path), head);
+                if (!head) {
+                    announce("instance-file-retrieved", project, name, path);
+                }
+                return found;
             } catch (IOException e) {
                 throw failure(e, path);
             }
@@ -218,6 +233,7 @@ public final class FilesEndpoint implements Endpoint {
         return work(request, () -> {
             try (FileSystem fs = open(project, name)) {
                 write(fs.getPath(path), headers, body);
+                announce("instance-file-pushed", project, name, path);
                 return ApiResponse.empty();
             } catch (IOException e) {
                 throw failure(e, path);
@@ -284,6 +300,7 @@ public final class FilesEndpoint implements Endpoint {
         return work(request, () -> {
             try (FileSystem fs = open(project, name)) {
                 Files.delete(fs.getPath(path));
+                announce("instance-file-deleted", project, name, path);
                 return ApiResponse.empty();
             } catch (IOException e) {
                 throw failure(e, path);

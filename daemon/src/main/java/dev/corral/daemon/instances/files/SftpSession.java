@@ -3,7 +3,6 @@ package dev.corral.daemon.instances.files;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * opened, whose session is a proxy answering only for settings ({@link #stubSession}), and whose local window (the
  * SSH flow control the subsystem reports processed bytes to) is this class's backpressure instead.
  *
- * <p>Threads and flow: the event loop cuts the socket's bytes into SFTP packets ({@link RecordParser}, at most
+ * <p>Threads and flow: the event loop cuts the socket's bytes into SFTP packets ({@link Framing}, at most
  * {@value #MAX_PACKET} bytes each, else the connection is closed) and puts them in the subsystem's queue (one copy
  * out of the socket's buffer); the subsystem's own thread ({@code corral-sftp-<instance>}) runs them against the file system. When more
  * than {@value #HIGH_WATER} bytes wait in its queue the socket is paused, and resumed once they are down to {@value
@@ -69,7 +68,6 @@ final class SftpSession {
     private final AtomicBoolean finished = new AtomicBoolean();
     private long queued;
     private boolean paused;
-    private RecordParser parser;
     private ChannelSession channel;
     private PacketSubsystem subsystem;
 
@@ -101,43 +99,62 @@ final class SftpSession {
             finish();
             return;
         }
-        parser = RecordParser.newFixed(4, socket);
-        parser.handler(new Framing());
-        parser.exceptionHandler(e -> {
+        socket.handler(new Framing());
+        socket.exceptionHandler(e -> {
             LOG.debug("SFTP connection to {} failed", instance, e);
             socket.close();
         });
         socket.closeHandler(ignored -> closed());
-        parser.resume();
+        socket.resume();
     }
 
-    /** Splits the byte stream into SFTP packets (uint32 length, then that many bytes) for the subsystem. */
+    /**
+     * Splits the byte stream into SFTP packets (uint32 length, then that many bytes) for the subsystem, copying each
+     * byte once: straight from the socket's buffers into the packet's array (a 128 KiB write arrives in several
+     * reads).
+     */
     private final class Framing implements io.vertx.core.Handler<io.vertx.core.buffer.Buffer> {
-        private int length = -1;
+        private final byte[] header = new byte[4];
+        private int headerFilled;
+        private byte[] packet;
+        private int packetFilled;
 
         @Override
-        public void handle(io.vertx.core.buffer.Buffer part) {
-            if (length < 0) {
-                long announced = part.getUnsignedInt(0);
-                if (announced < 5 || announced > MAX_PACKET) {
-                    LOG.debug("SFTP packet of {} bytes on {}: closing", announced, instance);
-                    socket.close();
-                    return;
+        public void handle(io.vertx.core.buffer.Buffer data) {
+            int at = 0;
+            int end = data.length();
+            while (at < end) {
+                if (packet == null) {
+                    int n = Math.min(4 - headerFilled, end - at);
+                    data.getBytes(at, at + n, header, headerFilled);
+                    headerFilled += n;
+                    at += n;
+                    if (headerFilled < 4) {
+                        return;
+                    }
+                    long announced = ((header[0] & 0xffL) << 24) | ((header[1] & 0xffL) << 16)
+                            | ((header[2] & 0xffL) << 8) | (header[3] & 0xffL);
+                    if (announced < 5 || announced > MAX_PACKET) {
+                        LOG.debug("SFTP packet of {} bytes on {}: closing", announced, instance);
+                        socket.close();
+                        return;
+                    }
+                    packet = new byte[4 + (int) announced];
+                    System.arraycopy(header, 0, packet, 0, 4);
+                    packetFilled = 4;
+                    headerFilled = 0;
                 }
-                length = (int) announced;
-                parser.fixedSizeMode(length);
-                return;
+                int n = Math.min(packet.length - packetFilled, end - at);
+                data.getBytes(at, at + n, packet, packetFilled);
+                packetFilled += n;
+                at += n;
+                if (packetFilled == packet.length) {
+                    byte[] done = packet;
+                    packet = null;
+                    queued(done.length);
+                    subsystem.enqueue(done);
+                }
             }
-            byte[] packet = new byte[4 + length];
-            packet[0] = (byte) (length >>> 24);
-            packet[1] = (byte) (length >>> 16);
-            packet[2] = (byte) (length >>> 8);
-            packet[3] = (byte) length;
-            part.getBytes(0, length, packet, 4);
-            length = -1;
-            parser.fixedSizeMode(4);
-            queued(packet.length);
-            subsystem.enqueue(packet);
         }
     }
 
@@ -146,7 +163,7 @@ final class SftpSession {
             queued += bytes;
             if (queued > HIGH_WATER && !paused) {
                 paused = true;
-                parser.pause();
+                socket.pause();
             }
         }
     }
@@ -162,7 +179,7 @@ final class SftpSession {
             }
         }
         if (resume) {
-            context.runOnContext(ignored -> parser.resume());
+            context.runOnContext(ignored -> socket.resume());
         }
     }
 
@@ -239,6 +256,17 @@ final class SftpSession {
         /** One packet, its uint32 length first; processed in order on the subsystem's thread. */
         void enqueue(byte[] packet) {
             requests.add(new ByteArrayBuffer(packet));
+        }
+
+        /**
+         * The reply is written over the request's buffer, as MINA does, but without first zeroing all of it (128 KiB
+         * per write of the incus CLI): only what the reply writes is sent.
+         */
+        @Override
+        protected Buffer prepareReply(Buffer buffer) {
+            buffer.clear(false);
+            buffer.putUInt(0L); // the length, filled in when sent
+            return buffer;
         }
     }
 
