@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Virtual machines through the real {@code incus} 6.0 CLI: {@code launch --vm} of the built-in busybox-vm image,
- * list, exec and files (push, pull, create, delete) through the guest agent, pause/start, graceful and forced stop, a poweroff inside
+ * list, the console log, exec and files (push, pull, create, delete) through the guest agent, pause/start, graceful and forced stop, a poweroff inside
  * the guest, delete, and Incus-style errors for bad input. Real VMs on libvirt (TCG unless the host has KVM);
  * skipped where libvirtd does not run.
  */
@@ -107,6 +107,9 @@ class VmCliTest {
         assertTrue(info.matches("(?s).*PID: [1-9][0-9]*.*"), "the QEMU process's pid in: " + info);
 
         awaitAgent(name);
+        // The serial console's log (virtlogd's file): firmware, kernel and init output since the start.
+        String console = incus.run("console", name, "--show-log").assertSuccess().stdout();
+        assertTrue(console.contains("busybox-vm: up"), "the boot in the console log: " + console);
         assertEquals("Linux", incus.run("exec", name, "--", "uname", "-s").assertSuccess().stdout().trim());
         assertEquals(7, incus.run("exec", name, "--", "sh", "-c", "exit 7").exitCode());
         assertEquals(127, incus.run("exec", name, "--", "no-such-command").exitCode());
