@@ -195,6 +195,36 @@ class VmCliTest {
         assertEquals(name + ",RUNNING", status(name));
     }
 
+    /** {@code incus console} on a VM's serial port in a real terminal (tmux): Enter, type, see, detach. */
+    @Test
+    void consoleInATerminal() throws Exception {
+        assumeTrue(Tmux.available(), "needs tmux (apt-get install tmux)");
+        String name = name("vmcon");
+        incus.run(Duration.ofMinutes(3), "launch", "--vm", "busybox-vm", name).assertSuccess();
+        awaitAgent(name);
+        Path home = Files.createTempDirectory("corral-vm-tmux-");
+        try (Tmux tmux = new Tmux(corrald, home, 100, 30,
+                IncusCli.INCUS + " console " + name + "; echo EXITED=$?; sleep 600")) {
+            tmux.await("To detach from the console, press: <ctrl>\\+a q");
+            long deadline = System.nanoTime() + BOOT.toNanos();
+            java.util.regex.Pattern answer = java.util.regex.Pattern.compile("(?m)^vm-console-42\\s*$");
+            while (!answer.matcher(tmux.pane()).find()) {
+                assertTrue(System.nanoTime() - deadline < 0, "the VM's console shell never answered:\n"
+                        + tmux.pane());
+                tmux.keys("Enter");
+                tmux.keys("echo vm-console-$((6*7))", "Enter");
+                Thread.sleep(500);
+            }
+            tmux.keys("C-a");
+            Thread.sleep(300);
+            tmux.keys("q");
+            tmux.await("(?m)^EXITED=0$");
+        } finally {
+            Corrald.deleteRecursively(home);
+        }
+        assertEquals(name + ",RUNNING", status(name), "detaching leaves the VM running");
+    }
+
     @Test
     void importOfASplitVmImage() throws Exception {
         Path images = Path.of(System.getProperty(Corrald.HOME_PROPERTY), "images");
