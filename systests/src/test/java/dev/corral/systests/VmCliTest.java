@@ -225,6 +225,20 @@ class VmCliTest {
         assertEquals(name + ",RUNNING", status(name), "detaching leaves the VM running");
     }
 
+    /** A VM is libvirt's: it keeps running while corrald restarts, and the new corrald finds it. */
+    @Test
+    void vmKeepsRunningAcrossADaemonRestart() throws Exception {
+        String name = name("vmkeep");
+        incus.run(Duration.ofMinutes(3), "launch", "--vm", "busybox-vm", name).assertSuccess();
+        awaitAgent(name);
+        String pid = incus.run("list", name, "--columns=p", "--format=csv").assertSuccess().stdout().trim();
+        corrald.restart();
+        assertEquals(name + ",RUNNING", status(name));
+        assertEquals(pid, incus.run("list", name, "--columns=p", "--format=csv").assertSuccess().stdout().trim(),
+                "the same QEMU process");
+        assertEquals("Linux", incus.run("exec", name, "--", "uname", "-s").assertSuccess().stdout().trim());
+    }
+
     @Test
     void importOfASplitVmImage() throws Exception {
         Path images = Path.of(System.getProperty(Corrald.HOME_PROPERTY), "images");
