@@ -59,11 +59,17 @@ public final class EventsEndpoint implements Endpoint {
                 .map(socket -> {
                     socket.closeHandler(closed -> close(subscription));
                     socket.handler(ignored -> { });
+                    // Room for bursts (an image import's progress, about 100 operation events) to a client that
+                    // is briefly starved of CPU (the incus CLI next to busy VMs): past that it is "too slow".
+                    socket.setWriteQueueMaxSize(EVENT_BACKLOG);
                     stream.attach(socket);
                     WebSocketKeepAlive.start(request.vertx(), socket);
                     return new ApiResponse.Upgraded();
                 });
     }
+
+    /** Bytes of events a listener may have unread before it is dropped as too slow. */
+    private static final int EVENT_BACKLOG = 1 << 20;
 
     private static void close(AutoCloseable subscription) {
         try {

@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Exec inside a VM through qemu-guest-agent's {@code guest-exec}: the command runs with the requested environment
  * in the requested working directory (through {@code /bin/sh}), as root. What the agent allows and what it does not:
- * output is captured by the agent and delivered when the command ends (not streamed); there is no standard input
- * (input is dropped) and no terminal (a terminal session gets the output with CRLF line ends); other users than root
- * are refused. Signals are sent with {@code kill} inside the guest.
+ * output is captured by the agent and delivered when the command ends (not streamed); standard input is taken whole
+ * before the command starts (what the client sends until it closes input; a client that sends nothing for
+ * {@link #INPUT_GRACE} gets none); there is no terminal (a terminal session gets the output with CRLF line ends);
+ * other users than root are refused. Signals are sent with {@code kill} inside the guest.
  */
 final class AgentExec implements Exec {
 
@@ -56,24 +57,12 @@ final class AgentExec implements Exec {
         }
         args.put("capture-output", !(io instanceof ExecIo.Files files) || files.stdout() != null
                 || files.stderr() != null);
-        long pid;
-        try {
-            pid = agent.call(spec.ref(), "guest-exec", args).path("pid").asLong(-1);
-        } catch (GuestAgent.AgentError e) {
-            // The agent could not spawn it: not found (127) or not executable (126), as a shell would say.
-            int status = e.getMessage().contains("Permission denied") ? 126 : 127;
-            AgentProcess done = new AgentProcess(this, spec, -1, io);
-            done.finish(status, new byte[0], (request.command().get(0) + ": " + e.getMessage() + "\n")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return done;
-        }
-        if (pid < 0) {
-            throw new DriverException("the guest agent started the command but reported no pid");
-        }
-        AgentProcess process = new AgentProcess(this, spec, pid, io);
-        Thread poller = new Thread(process::poll, "corral-vm-exec-" + pid);
-        poller.setDaemon(true);
-        poller.start();
+        // Whether the agent answers at all: a VM without a running agent fails here, at once.
+        agent.call(spec.ref(), "guest-ping", null);
+        AgentProcess process = new AgentProcess(this, spec, io, args, request.command().get(0));
+        Thread runner = new Thread(process::run, "corral-vm-exec-" + spec.ref().backendName());
+        runner.setDaemon(true);
+        runner.start();
         return process;
     }
 
@@ -81,26 +70,96 @@ final class AgentExec implements Exec {
         return agent;
     }
 
+    /** How long a command waits for input that does not come before it runs without any. */
+    static final java.time.Duration INPUT_GRACE = java.time.Duration.ofMillis(300);
+    /** The most standard input a command takes (the agent gets it whole, in one JSON message). */
+    static final int MAX_INPUT = 16 << 20;
+
     /** One command started through {@code guest-exec}, polled with {@code guest-exec-status} until it ends. */
     static final class AgentProcess implements ExecProcess {
 
         private final AgentExec exec;
         private final InstanceSpec spec;
-        private final long pid;
         private final ExecIo io;
+        private final ObjectNode args;
+        private final String program;
         private final CountDownLatch done = new CountDownLatch(1);
+        private final java.io.ByteArrayOutputStream input = new java.io.ByteArrayOutputStream();
+        private boolean inputClosed;
+        private boolean launched;
+        private volatile long pid = -1;
         private volatile int status = -1;
         private volatile DriverException failure;
         private volatile boolean closed;
 
-        AgentProcess(AgentExec exec, InstanceSpec spec, long pid, ExecIo io) {
+        AgentProcess(AgentExec exec, InstanceSpec spec, ExecIo io, ObjectNode args, String program) {
             this.exec = exec;
             this.spec = spec;
-            this.pid = pid;
             this.io = io;
+            this.args = args;
+            this.program = program;
         }
 
-        void poll() {
+        /**
+         * Waits for the command's input (the agent takes it whole, at the start): until it is closed, or
+         * {@link #INPUT_GRACE} passed without any (a client that sends nothing), then runs the command and follows
+         * it to its end.
+         */
+        void run() {
+            try {
+                if (io instanceof ExecIo.Pipes) {
+                    awaitInput();
+                }
+                if (closed) {
+                    failure = new DriverException("closed before the command ran");
+                    endSinks();
+                    done.countDown();
+                    return;
+                }
+                byte[] data;
+                synchronized (this) {
+                    launched = true;
+                    data = input.toByteArray();
+                }
+                if (data.length > 0) {
+                    args.put("input-data", Base64.getEncoder().encodeToString(data));
+                }
+                try {
+                    pid = exec.agent.call(spec.ref(), "guest-exec", args).path("pid").asLong(-1);
+                } catch (GuestAgent.AgentError e) {
+                    // The agent could not spawn it: not found (127) or not executable (126), as a shell would say.
+                    finish(e.getMessage().contains("Permission denied") ? 126 : 127, new byte[0],
+                            (program + ": " + e.getMessage() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    return;
+                }
+                if (pid < 0) {
+                    throw new DriverException("the guest agent started the command but reported no pid");
+                }
+                poll();
+            } catch (DriverException e) {
+                failure = new DriverException("the command could not be run: " + e.getMessage(), e);
+                endSinks();
+                done.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = new DriverException("interrupted", e);
+                endSinks();
+                done.countDown();
+            }
+        }
+
+        private synchronized void awaitInput() throws InterruptedException {
+            long deadline = System.nanoTime() + INPUT_GRACE.toNanos();
+            while (!inputClosed && !closed) {
+                long left = deadline - System.nanoTime();
+                if (input.size() == 0 && left <= 0) {
+                    return;
+                }
+                wait(input.size() == 0 ? Math.max(1, left / 1_000_000) : 100);
+            }
+        }
+
+        private void poll() throws InterruptedException {
             long delay = 20;
             try {
                 while (!closed) {
@@ -115,11 +174,6 @@ final class AgentExec implements Exec {
                 }
             } catch (DriverException | GuestAgent.AgentError e) {
                 failure = new DriverException("the command could not be followed: " + e.getMessage(), e);
-                endSinks();
-                done.countDown();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = new DriverException("interrupted", e);
                 endSinks();
                 done.countDown();
             }
@@ -190,13 +244,27 @@ final class AgentExec implements Exec {
             return data.isTextual() ? Base64.getDecoder().decode(data.asText()) : new byte[0];
         }
 
+        /**
+         * Input before the command runs is its standard input (up to {@link #MAX_INPUT}); once it runs, the agent
+         * takes no more and further input is dropped.
+         */
         @Override
-        public boolean write(byte[] data) {
-            return true; // the guest agent has no standard input for a running command: dropped
+        public synchronized boolean write(byte[] data) {
+            if (launched || inputClosed) {
+                return true;
+            }
+            if (input.size() + data.length > MAX_INPUT) {
+                return false;
+            }
+            input.writeBytes(data);
+            notifyAll();
+            return true;
         }
 
         @Override
-        public void closeInput() {
+        public synchronized void closeInput() {
+            inputClosed = true;
+            notifyAll();
         }
 
         @Override
@@ -238,6 +306,10 @@ final class AgentExec implements Exec {
 
         @Override
         public void close() {
+            synchronized (this) {
+                closed = true;
+                notifyAll();
+            }
             if (done.getCount() > 0) {
                 kill();
                 try {

@@ -25,6 +25,7 @@ final class LibvirtConnection implements AutoCloseable {
     private final String uri;
     private final BiConsumer<String, DomainEventType> listener;
     private Connect connect;
+    private volatile boolean unreachable;
 
     LibvirtConnection(String uri, BiConsumer<String, DomainEventType> listener) {
         this.uri = uri;
@@ -45,6 +46,24 @@ final class LibvirtConnection implements AutoCloseable {
             return call.call(get());
         } catch (LibvirtException e) {
             throw new DriverException(what + ": " + message(e), e);
+        }
+    }
+
+    /** Whether libvirt answers (opening the connection if needed); the reason it does not is logged once. */
+    boolean reachable() {
+        try {
+            get();
+            if (unreachable) {
+                unreachable = false;
+                LOG.info("libvirt at {} answers again", uri);
+            }
+            return true;
+        } catch (DriverException e) {
+            if (!unreachable) {
+                unreachable = true;
+                LOG.warn("{}", e.getMessage());
+            }
+            return false;
         }
     }
 
@@ -76,7 +95,11 @@ final class LibvirtConnection implements AutoCloseable {
                 }
                 return 0;
             });
-            opened.setKeepAlive(5, 3);
+            try {
+                opened.setKeepAlive(5, 3); // notices a libvirtd that went away; local drivers have no keepalive
+            } catch (LibvirtException e) {
+                LOG.debug("no keepalive on {}: {}", uri, message(e));
+            }
             connect = opened;
             return opened;
         } catch (LibvirtException e) {

@@ -200,8 +200,15 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
         });
     }
 
+    /**
+     * The state; {@link InstanceStatus#ERROR} while libvirt cannot be reached (so that lists still answer), with the
+     * reason in the daemon's log.
+     */
     @Override
     public RuntimeState state(InstanceRef ref) {
+        if (!connection.reachable()) {
+            return new RuntimeState(InstanceStatus.ERROR, -1, -1, -1, -1, -1, Map.of());
+        }
         String name = domainName(ref);
         return withDomain(name, "cannot read the state of " + ref.name(), domain -> {
             if (domain == null) {
@@ -218,6 +225,9 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
 
     @Override
     public InstanceStatus status(InstanceRef ref) {
+        if (!connection.reachable()) {
+            return InstanceStatus.ERROR;
+        }
         return withDomain(domainName(ref), "cannot read the status of " + ref.name(),
                 domain -> domain == null ? InstanceStatus.STOPPED : status(domain.getInfo().state));
     }
@@ -267,7 +277,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
                 throw new DriverException("Renaming of running instance not allowed");
             }
             if (domain != null) {
-                domain.undefine(UNDEFINE_KEEP_NVRAM);
+                undefine(domain);
             }
             return null;
         });
@@ -283,15 +293,19 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
                 throw new DriverException("Instance is running");
             }
             if (domain != null) {
-                domain.undefine(UNDEFINE_KEEP_NVRAM);
+                undefine(domain);
             }
             return null;
         });
         console.forget(name);
     }
 
+    /** The running VMs; none while libvirt cannot be reached (reconciliation then leaves VMs alone). */
     @Override
     public List<String> running() {
+        if (!connection.reachable()) {
+            return List.of();
+        }
         return connection.call("cannot list the running VMs", c -> {
             List<String> names = new ArrayList<>();
             for (int id : c.listDomains()) {
@@ -433,6 +447,20 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new DriverException("interrupted while waiting for the VM to stop", e);
             }
+        }
+    }
+
+    /** Undefines, keeping the variable store (the volume's); plainly where the driver knows no NVRAM flags. */
+    private static void undefine(Domain domain) throws LibvirtException {
+        try {
+            domain.undefine(UNDEFINE_KEEP_NVRAM);
+        } catch (LibvirtException e) {
+            org.libvirt.Error.ErrorNumber code = e.getError() == null ? null : e.getError().getCode();
+            if (code != org.libvirt.Error.ErrorNumber.VIR_ERR_INVALID_ARG
+                    && code != org.libvirt.Error.ErrorNumber.VIR_ERR_NO_SUPPORT) {
+                throw e;
+            }
+            domain.undefine();
         }
     }
 

@@ -124,6 +124,16 @@ class LibvirtDriverTest {
         assertEquals(new Ran(3, "hi\n", "oops\n"), run(List.of("sh", "-c", "echo $GREETING; echo oops >&2; exit 3")));
         assertEquals("/etc\n", run(List.of("pwd"), "/etc").out());
         assertEquals(127, run(List.of("no-such-program")).status());
+        Exec exec = env.driver.capability(Exec.class).orElseThrow();
+        Collect out = new Collect();
+        try (ExecProcess cat = exec.start(vm, new ExecRequest(List.of("cat"), Map.of(), 0, 0, "/"),
+                new ExecIo.Pipes(out, new Collect()))) {
+            assertTrue(cat.write("standard ".getBytes(StandardCharsets.UTF_8)));
+            assertTrue(cat.write("input\n".getBytes(StandardCharsets.UTF_8)));
+            cat.closeInput();
+            assertEquals(0, cat.waitFor());
+            assertEquals("standard input\n", out.text(), "input written before the close reaches the command");
+        }
         assertEquals(137, run(List.of("sh", "-c", "kill -9 $$")).status(), "128 + SIGKILL");
         assertThrows(DriverException.class, () -> env.driver.capability(Exec.class).orElseThrow().start(vm,
                 new ExecRequest(List.of("id"), Map.of(), 1000, 1000, "/"), new ExecIo.Pipes(new Collect(),
