@@ -40,6 +40,8 @@ import java.util.stream.Stream;
 public final class LxcDriver implements InstanceDriver {
 
     private static final int STOP_WAIT_SECONDS = 30;
+    /** How long one halt signal is given before it is sent again, within a graceful stop's timeout. */
+    private static final int HALT_RESEND_SECONDS = 2;
     private static final Duration FREEZE_TIMEOUT = Duration.ofSeconds(10);
     /** While a freeze settles, FROZEN is written again this often. */
     private static final Duration FREEZER_REWRITE = Duration.ofMillis(100);
@@ -146,10 +148,15 @@ public final class LxcDriver implements InstanceDriver {
                 if ("FROZEN".equals(c.state())) {
                     thaw(ref, c); // a frozen init cannot react to the halt signal
                 }
-                int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (timeout.toMillis() + 999) / 1000));
-                if (c.shutdown(seconds)) {
-                    return;
-                }
+                // The halt signal is sent again every couple of seconds: an init that has only just started may
+                // not handle it yet, and a signal it does not handle is dropped (it is a namespace's init).
+                long deadline = System.nanoTime() + timeout.toNanos();
+                do {
+                    long left = Math.max(1, (deadline - System.nanoTime() + 999_999_999) / 1_000_000_000);
+                    if (c.shutdown((int) Math.min(HALT_RESEND_SECONDS, left)) || !c.isRunning()) {
+                        return;
+                    }
+                } while (System.nanoTime() < deadline);
                 // As Incus: a clean shutdown that does not happen in time fails and leaves the instance running.
                 throw new DriverException("Failed shutting down instance, status is \"" + status(c.state())
                         .code().text() + "\"");
