@@ -45,7 +45,8 @@ class HttpsTest {
         try (TlsResponseServer server = new TlsResponseServer(false)) {
             BenchOptions o = BenchOptions.parse(new String[] {"--https", server.hostPort(), "--cert",
                     CLIENT_CRT.toString(), "--key", CLIENT_KEY.toString(), "--server-fingerprint", "ab".repeat(32),
-                    "--concurrency", "1", "--warmup", "0", "--duration", "0.2"});
+                    // A count, not a duration: each refused handshake uses one, however slow the machine is.
+                    "--concurrency", "1", "--warmup", "0", "--requests", "2", "--max-time", "60"});
             LoadResult r = LoadRun.run(o, o.endpoint().connector());
             assertEquals(0, r.responses());
             assertTrue(r.failures() > 0);

