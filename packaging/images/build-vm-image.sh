@@ -13,8 +13,10 @@
 # In the guest: a shell on the serial console (ttyS0, `incus console`), qemu-ga on its virtio port (exec, files),
 # busybox acpid turning the ACPI power button into a clean poweroff, /sbin/shutdown for qemu-ga's guest-shutdown.
 #
-# Timestamps are pinned to SOURCE_DATE_EPOCH (default: the kernel's mtime), but the file systems are not yet byte for
-# byte reproducible (ext4 inode fields, FAT directory entries): the fingerprint changes between builds.
+# Nearly reproducible: every timestamp we control is SOURCE_DATE_EPOCH (default: the kernel's mtime), UUIDs, the
+# FAT volume id and the ext4 hash seed are fixed, so the root file system and the UEFI image are byte for byte the
+# same for the same package versions; only mtools stamps the ESP's directory entries with the current time, so the
+# image's fingerprint still differs between builds.
 # Downloaded packages are kept in ${CORRAL_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/corral-images}.
 # Needs: apt-get, dpkg-deb, objcopy (binutils), mkfs.ext4 (e2fsprogs), mkfs.vfat (dosfstools), mtools, sfdisk
 # (fdisk), qemu-img (qemu-utils), cpio; scripts/install-deps.sh installs them.
@@ -30,7 +32,7 @@ name=busybox-vm
 
 die() { echo "build-vm-image: $*" >&2; exit 1; }
 
-for tool in apt-get apt-cache dpkg-deb objcopy mkfs.ext4 mkfs.vfat mmd mcopy sfdisk qemu-img cpio gzip; do
+for tool in apt-get apt-cache dpkg-deb objcopy mkfs.ext4 debugfs mkfs.vfat mcopy sfdisk qemu-img cpio gzip; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (run scripts/install-deps.sh)"
 done
 [ "$(dpkg --print-architecture)" = amd64 ] || die "only amd64 hosts are supported"
@@ -283,15 +285,21 @@ esp_mib=32 root_mib=96
 esp=$work/esp.img
 mkfs.vfat -C -n CORRAL-ESP -i 0c0a0a11 "$esp" $((esp_mib * 1024)) >/dev/null
 export MTOOLS_SKIP_CHECK=1
-mmd -i "$esp" ::/EFI ::/EFI/BOOT
-touch -d "@$epoch" "$work/BOOTX64.EFI"
-mcopy -m -i "$esp" "$work/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
+# Copied as a tree with its times kept (-s -m): directories made by mmd would carry the current time.
+mkdir -p "$work/esp/EFI/BOOT"
+cp "$work/BOOTX64.EFI" "$work/esp/EFI/BOOT/BOOTX64.EFI"
+find "$work/esp" -exec touch -h -d "@$epoch" {} +
+mcopy -s -m -i "$esp" "$work/esp/EFI" ::/
 
 find "$root" -exec touch -h -d "@$epoch" {} +
 rootimg=$work/root.img
 E2FSPROGS_FAKE_TIME=$epoch mkfs.ext4 -q -F -L corral-root -U 6c0e1b2a-58f1-4d3c-9a57-0c0a0a110002 \
   -E root_owner=0:0,hash_seed=6c0e1b2a-58f1-4d3c-9a57-0c0a0a110003 -O ^has_journal -d "$root" "$rootimg" "${root_mib}M" \
   >/dev/null 2>&1 || die "mkfs.ext4 -d failed"
+# mke2fs -d copies each file's ctime, which touch cannot pin: set it in the image (debugfs, one batch).
+(cd "$root" && find . | sed 's#^\.#/#; s#^//#/#' | while read -r f; do printf 'sif "%s" ctime @%s\n' "$f" "$epoch"; done) \
+  >"$work/ctimes"
+E2FSPROGS_FAKE_TIME=$epoch debugfs -w -f "$work/ctimes" "$rootimg" >/dev/null 2>&1 || die "debugfs could not pin the inode times"
 
 raw=$work/disk.raw
 truncate -s $(((1 + esp_mib + root_mib + 1) * 1024 * 1024)) "$raw"

@@ -2,7 +2,6 @@ package dev.corral.daemon.instances;
 
 import dev.corral.container.lxc.LxcDriver;
 import dev.corral.hypervisor.kvm.Accelerators;
-import dev.corral.hypervisor.kvm.DomainConfig;
 import dev.corral.hypervisor.kvm.LibvirtDriver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -76,11 +75,6 @@ public final class VmDrivers {
                 return current.clone();
             }
         };
-    }
-
-    /** The accelerator VMs get now. */
-    public static DomainConfig.Accelerator accelerator(Map<String, String> serverConfig) {
-        return Accelerators.choose(serverConfig.get(ACCELERATOR_KEY));
     }
 
     private static String lxcVersion() {
