@@ -25,6 +25,20 @@ final class LibvirtConnection implements AutoCloseable {
     private final String uri;
     private final BiConsumer<String, DomainEventType> listener;
     private Connect connect;
+    private final org.libvirt.event.LifecycleListener lifecycle = (Domain domain,
+            org.libvirt.event.DomainEvent event) -> {
+        try {
+            listener().accept(domain.getName(), event.getType());
+        } catch (LibvirtException | RuntimeException e) {
+            LOG.warn("cannot handle a libvirt lifecycle event: {}", e.getMessage());
+        }
+        return 0;
+    };
+    /**
+     * libvirt prints every error on stderr unless an error function is set; Corral reports them itself (as
+     * exceptions). Held here so that the callback is never collected.
+     */
+    private static final org.libvirt.jna.Libvirt.VirErrorCallback QUIET = (data, error) -> { };
     private volatile boolean unreachable;
 
     LibvirtConnection(String uri, BiConsumer<String, DomainEventType> listener) {
@@ -34,6 +48,10 @@ final class LibvirtConnection implements AutoCloseable {
 
     String uri() {
         return uri;
+    }
+
+    private BiConsumer<String, DomainEventType> listener() {
+        return listener;
     }
 
     /** Something done with the connection; a {@link LibvirtException} becomes a {@link DriverException}. */
@@ -87,14 +105,7 @@ final class LibvirtConnection implements AutoCloseable {
         startEventLoop();
         try {
             Connect opened = new Connect(uri, false);
-            opened.addLifecycleListener((Domain domain, org.libvirt.event.DomainEvent event) -> {
-                try {
-                    listener.accept(domain.getName(), event.getType());
-                } catch (LibvirtException | RuntimeException e) {
-                    LOG.warn("cannot handle a libvirt lifecycle event: {}", e.getMessage());
-                }
-                return 0;
-            });
+            opened.addLifecycleListener(lifecycle);
             try {
                 opened.setKeepAlive(5, 3); // notices a libvirtd that went away; local drivers have no keepalive
             } catch (LibvirtException e) {
@@ -113,6 +124,7 @@ final class LibvirtConnection implements AutoCloseable {
             return;
         }
         try {
+            Connect.setErrorCallback(QUIET);
             org.libvirt.Library.initEventLoop();
         } catch (LibvirtException e) {
             throw new DriverException("cannot start libvirt's event loop: " + message(e), e);
@@ -144,6 +156,8 @@ final class LibvirtConnection implements AutoCloseable {
     public synchronized void close() {
         if (connect != null) {
             try {
+                // No more callbacks into a closed connection (libvirt-java would throw in the event loop).
+                connect.removeLifecycleListener(lifecycle);
                 connect.close();
             } catch (LibvirtException e) {
                 LOG.debug("closing the libvirt connection: {}", message(e));
