@@ -131,7 +131,7 @@ final class GuestCommands {
     /** The exception the guest's error text describes. */
     static IOException failure(String path, String message) {
         String m = message.trim();
-        if (m.contains("No such file or directory") || m.contains("can't stat") || m.contains("can't open")) {
+        if (m.contains("No such file or directory")) {
             return new NoSuchFileException(path, null, m);
         }
         if (m.contains("File exists")) {
