@@ -23,6 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class VmConsole implements InstanceConsole {
 
+    private static final int RELEASE_ATTEMPTS = 30;
+    private static final long RELEASE_PAUSE_MILLIS = 100;
+
     /** Input the guest has not taken yet above which {@link ConsoleSession#write} refuses more. */
     private static final int MAX_BACKLOG = 1 << 20;
 
@@ -43,12 +46,35 @@ final class VmConsole implements InstanceConsole {
         logOffsets.remove(domain);
     }
 
+    /**
+     * Opens the console, retrying for a moment while libvirt still holds a session we have just closed (it releases
+     * it asynchronously). One session at a time is the console endpoint's rule, so a held console here is stale.
+     */
+    private ConsoleStream openWhenReleased(String domain) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ConsoleStream.open(driver.uri(), domain, false);
+            } catch (DriverException e) {
+                if (attempt >= RELEASE_ATTEMPTS || e.getMessage() == null
+                        || !e.getMessage().contains("Active console session exists")) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(RELEASE_PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DriverException("interrupted while opening the console of " + domain);
+            }
+        }
+    }
+
     @Override
     public ConsoleSession attach(InstanceSpec spec, int width, int height, ExecSink output) {
         if (driver.status(spec.ref()) == InstanceStatus.STOPPED) {
             throw new DriverException("The instance isn't running");
         }
-        ConsoleStream stream = ConsoleStream.open(driver.uri(), driver.domainName(spec.ref()), false);
+        ConsoleStream stream = openWhenReleased(driver.domainName(spec.ref()));
         Session session = new Session(stream, output);
         Thread thread = new Thread(session::pump, "corral-vm-console-" + spec.ref().backendName());
         thread.setDaemon(true);
