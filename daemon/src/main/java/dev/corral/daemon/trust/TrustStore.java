@@ -9,7 +9,6 @@ import java.security.cert.X509Certificate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -90,9 +89,5 @@ public final class TrustStore implements TlsClients {
     private void reload() {
         byFingerprint = table.list(GLOBAL).stream()
                 .collect(Collectors.toUnmodifiableMap(Certificate::fingerprint, Function.identity()));
-    }
-
-    Optional<Certificate> find(String fingerprint) {
-        return Optional.ofNullable(byFingerprint.get(fingerprint));
     }
 }
