@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages=(openjdk-17-jdk-headless maven curl jq lxd-client lxc busybox-static)
 # Virtual machines: libvirt's plain daemons (not libvirt-daemon-system, which would make systemd init), QEMU, UEFI
 # firmware, a TPM emulator, and what packaging/images/build-vm-image.sh builds the busybox-vm image with.
-packages+=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils ovmf swtpm
+packages+=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils ovmf swtpm swtpm-tools
            mtools dosfstools fdisk e2fsprogs binutils cpio)
 # What the tests drive corrald with, from bookworm-backports: the real incus CLI.
 backports=(incus-client)

@@ -123,7 +123,8 @@ add_module() {
   for d in ${deps//,/ }; do add_module "$d"; done
   order+=("$m")
 }
-for m in virtio_pci virtio_blk virtio_scsi sd_mod virtio_console virtio_net virtio_rng virtio_balloon button evdev; do
+for m in virtio_pci virtio_blk virtio_scsi sd_mod sr_mod isofs virtio_console virtio_net virtio_rng virtio_balloon \
+         button evdev; do
   add_module "$m"
 done
 

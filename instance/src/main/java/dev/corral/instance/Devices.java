@@ -7,8 +7,18 @@ import java.util.Set;
 /** Device validation shared by both drivers: which device types and keys Corral understands. */
 public final class Devices {
 
+    /** Incus's keys per device type (each driver decides which it supports and how). */
     private static final Map<String, Set<String>> KEYS_BY_TYPE = Map.of(
-            "disk", Set.of("type", "path", "pool", "source", "size", "readonly", "boot.priority", "io.bus"),
+            "disk", Set.of("type", "path", "pool", "source", "size", "readonly", "boot.priority", "io.bus",
+                    "io.cache"),
+            "nic", Set.of("type", "nictype", "network", "parent", "name", "hwaddr", "mtu", "host_name", "vlan",
+                    "boot.priority", "ipv4.address", "ipv6.address", "mode"),
+            "tpm", Set.of("type", "path", "pathrm"),
+            "gpu", Set.of("type", "gputype", "id", "pci", "vendorid", "productid"),
+            "pci", Set.of("type", "address"),
+            "usb", Set.of("type", "vendorid", "productid", "busnum", "devnum", "serial", "required"),
+            "proxy", Set.of("type", "listen", "connect", "bind", "nat", "mode", "uid", "gid", "security.uid",
+                    "security.gid", "proxy_protocol"),
             "none", Set.of("type"));
 
     private Devices() {
@@ -34,10 +44,15 @@ public final class Devices {
                             + "\"");
                 }
             }
-            if (type.equals("disk") && (config.get("path") == null || config.get("path").isEmpty())) {
-                throw ApiException.badRequest("Invalid devices: Device \"" + name + "\": disk devices need a path");
+            if (type.equals("disk") && isEmpty(config.get("path")) && isEmpty(config.get("source"))) {
+                throw ApiException.badRequest("Invalid devices: Device \"" + name
+                        + "\": disk devices need a path (or, for virtual machines, a source)");
             }
         }
+    }
+
+    private static boolean isEmpty(String value) {
+        return value == null || value.isEmpty();
     }
 
     /** The name of the root disk device (path "/"), or null. */

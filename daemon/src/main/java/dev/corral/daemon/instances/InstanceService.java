@@ -526,7 +526,7 @@ public final class InstanceService {
 
     /**
      * Checks what profiles and the instance give together: known keys, a root disk on an existing pool, and no
-     * device the drivers cannot attach yet (a disk other than the root disk would be silently ignored).
+     * device the driver cannot attach (a container's disk other than the root disk would be silently ignored).
      */
     private void checkExpanded(InstanceType type, Expanded expanded) {
         InstanceConfigKeys.validate(type, expanded.config);
@@ -534,14 +534,15 @@ public final class InstanceService {
         if (!volumes.hasPool(pool)) {
             throw ApiException.badRequest("Storage pool \"" + pool + "\" doesn't exist");
         }
-        String root = Devices.rootDiskName(expanded.devices);
         if (type == InstanceType.VIRTUAL_MACHINE) {
             dev.corral.hypervisor.kvm.VmSettings.validate(expanded.config, expanded.devices);
+            return;
         }
+        String root = Devices.rootDiskName(expanded.devices);
         for (Map.Entry<String, Map<String, String>> device : expanded.devices.entrySet()) {
             if (!device.getKey().equals(root) && !"none".equals(device.getValue().get("type"))) {
-                throw ApiException.badRequest("Invalid devices: Device \"" + device.getKey() + "\": only the root"
-                        + " disk is supported so far");
+                throw ApiException.badRequest("Invalid devices: Device \"" + device.getKey() + "\": containers"
+                        + " support only the root disk so far");
             }
         }
     }

@@ -16,12 +16,15 @@ import java.util.Objects;
  * @param currentMemoryBytes the balloon target at start, at most {@code memoryBytes}
  * @param vcpus number of virtual CPUs
  * @param firmware the UEFI firmware
- * @param disks the root disk first
- * @param nics network interfaces (rendered only; Corral manages no networks for VMs yet)
+ * @param disks the root disk first, then the other disks in device-name order
+ * @param nics network interfaces in device-name order
+ * @param hostDevices host PCI and USB devices passed through
+ * @param tpm the {@code tpm} device's name, or null for none
  * @param consoleLog the file the serial console is logged to (by virtlogd)
  */
 public record DomainConfig(String name, String uuid, String title, Accelerator accelerator, long memoryBytes,
-        long currentMemoryBytes, int vcpus, Firmware firmware, List<Disk> disks, List<Nic> nics, Path consoleLog) {
+        long currentMemoryBytes, int vcpus, Firmware firmware, List<VmDisk> disks, List<VmNic> nics,
+        List<HostDevice> hostDevices, String tpm, Path consoleLog) {
 
     public DomainConfig {
         Objects.requireNonNull(name, "name");
@@ -31,6 +34,7 @@ public record DomainConfig(String name, String uuid, String title, Accelerator a
         Objects.requireNonNull(consoleLog, "consoleLog");
         disks = List.copyOf(disks);
         nics = List.copyOf(nics);
+        hostDevices = List.copyOf(hostDevices);
         if (memoryBytes < 1024 * 1024 || currentMemoryBytes > memoryBytes || currentMemoryBytes <= 0) {
             throw new IllegalArgumentException("memory " + currentMemoryBytes + "/" + memoryBytes);
         }
@@ -65,45 +69,6 @@ public record DomainConfig(String name, String uuid, String title, Accelerator a
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(varsTemplate, "varsTemplate");
             Objects.requireNonNull(nvram, "nvram");
-        }
-    }
-
-    /**
-     * A disk backed by a file.
-     *
-     * @param device the Incus device name (alias {@code ua-<name>} in the XML)
-     * @param format {@code qcow2} or {@code raw}
-     * @param bus {@code virtio} (virtio-blk) or {@code scsi} (virtio-scsi)
-     * @param bootOrder 1 for the first boot disk, 0 for none
-     */
-    public record Disk(String device, Path source, String format, String bus, boolean readOnly, int bootOrder) {
-        public Disk {
-            Objects.requireNonNull(device, "device");
-            Objects.requireNonNull(source, "source");
-            if (!format.equals("qcow2") && !format.equals("raw")) {
-                throw new IllegalArgumentException("disk format " + format);
-            }
-            if (!bus.equals("virtio") && !bus.equals("scsi")) {
-                throw new IllegalArgumentException("disk bus " + bus);
-            }
-        }
-    }
-
-    /**
-     * A network interface.
-     *
-     * @param device the Incus device name
-     * @param mac the MAC address, or null to let libvirt choose
-     * @param bridge the host bridge it is plugged into ({@code nictype: bridged}, {@code parent}), or null
-     * @param network the libvirt network ({@code network}), or null; exactly one of bridge and network is set
-     * @param mtu 0 for the default
-     */
-    public record Nic(String device, String mac, String bridge, String network, int mtu) {
-        public Nic {
-            Objects.requireNonNull(device, "device");
-            if ((bridge == null) == (network == null)) {
-                throw new IllegalArgumentException("a nic needs exactly one of bridge and network");
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.corral.hypervisor.kvm;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Renders a {@link DomainConfig} as libvirt domain XML (QEMU driver, q35, UEFI).
@@ -16,13 +17,19 @@ public final class DomainXml {
 
     /** Corral's namespace for its own metadata in the domain XML. */
     public static final String NAMESPACE = "https://corral.dev/libvirt/1";
+    /** libvirt's namespace for QEMU arguments it does not model itself. */
+    static final String QEMU_NAMESPACE = "http://libvirt.org/schemas/domain/qemu/1.0";
 
     private DomainXml() {
     }
 
     public static String render(DomainConfig c) {
         StringBuilder x = new StringBuilder(2048);
-        x.append("<domain type='").append(c.accelerator().domainType()).append("'>\n");
+        x.append("<domain type='").append(c.accelerator().domainType()).append('\'');
+        if (!DiskXml.qemuArgs(c.disks()).isEmpty()) {
+            x.append(" xmlns:qemu='").append(QEMU_NAMESPACE).append('\'');
+        }
+        x.append(">\n");
         x.append("  <name>").append(esc(c.name())).append("</name>\n");
         x.append("  <uuid>").append(esc(c.uuid())).append("</uuid>\n");
         if (c.title() != null) {
@@ -43,21 +50,16 @@ public final class DomainXml {
         x.append("  <on_crash>destroy</on_crash>\n");
         x.append("  <devices>\n");
         x.append("    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n");
-        boolean scsi = false;
-        for (DomainConfig.Disk disk : c.disks()) {
-            scsi |= disk.bus().equals("scsi");
+        DiskXml.render(x, c.disks());
+        for (VmNic nic : c.nics()) {
+            NicXml.render(x, nic);
         }
-        if (scsi) {
-            x.append("    <controller type='scsi' index='0' model='virtio-scsi'/>\n");
+        for (HostDevice device : c.hostDevices()) {
+            HostDeviceXml.render(x, device);
         }
-        int virtio = 0;
-        int sd = 0;
-        for (DomainConfig.Disk disk : c.disks()) {
-            String target = disk.bus().equals("scsi") ? "sd" + letters(sd++) : "vd" + letters(virtio++);
-            disk(x, disk, target);
-        }
-        for (DomainConfig.Nic nic : c.nics()) {
-            nic(x, nic);
+        if (c.tpm() != null) {
+            x.append("    <tpm model='tpm-crb'>\n      <backend type='emulator' version='2.0'/>\n");
+            x.append("      <alias name='ua-").append(alias(c.tpm())).append("'/>\n    </tpm>\n");
         }
         x.append("    <serial type='pty'>\n");
         x.append("      <log file='").append(esc(c.consoleLog().toString())).append("' append='on'/>\n");
@@ -69,6 +71,14 @@ public final class DomainXml {
         x.append("    <rng model='virtio'>\n      <backend model='random'>/dev/urandom</backend>\n    </rng>\n");
         x.append("  </devices>\n");
         x.append("  <seclabel type='static' model='dac' relabel='no'>\n    <label>+0:+0</label>\n  </seclabel>\n");
+        List<String> qemuArgs = DiskXml.qemuArgs(c.disks());
+        if (!qemuArgs.isEmpty()) {
+            x.append("  <qemu:commandline>\n");
+            for (String arg : qemuArgs) {
+                x.append("    <qemu:arg value='").append(esc(arg)).append("'/>\n");
+            }
+            x.append("  </qemu:commandline>\n");
+        }
         x.append("</domain>\n");
         return x.toString();
     }
@@ -80,39 +90,6 @@ public final class DomainXml {
         x.append("    <nvram template='").append(esc(fw.varsTemplate().toString())).append("'>")
                 .append(esc(fw.nvram().toString())).append("</nvram>\n");
         x.append("  </os>\n");
-    }
-
-    private static void disk(StringBuilder x, DomainConfig.Disk d, String target) {
-        x.append("    <disk type='file' device='disk'>\n");
-        x.append("      <driver name='qemu' type='").append(d.format()).append("' discard='unmap'/>\n");
-        x.append("      <source file='").append(esc(d.source().toString())).append("'/>\n");
-        x.append("      <target dev='").append(target).append("' bus='").append(d.bus()).append("'/>\n");
-        if (d.readOnly()) {
-            x.append("      <readonly/>\n");
-        }
-        if (d.bootOrder() > 0) {
-            x.append("      <boot order='").append(d.bootOrder()).append("'/>\n");
-        }
-        x.append("      <alias name='ua-").append(alias(d.device())).append("'/>\n");
-        x.append("    </disk>\n");
-    }
-
-    private static void nic(StringBuilder x, DomainConfig.Nic n) {
-        x.append("    <interface type='").append(n.bridge() != null ? "bridge" : "network").append("'>\n");
-        if (n.mac() != null) {
-            x.append("      <mac address='").append(esc(n.mac())).append("'/>\n");
-        }
-        if (n.bridge() != null) {
-            x.append("      <source bridge='").append(esc(n.bridge())).append("'/>\n");
-        } else {
-            x.append("      <source network='").append(esc(n.network())).append("'/>\n");
-        }
-        x.append("      <model type='virtio'/>\n");
-        if (n.mtu() > 0) {
-            x.append("      <mtu size='").append(n.mtu()).append("'/>\n");
-        }
-        x.append("      <alias name='ua-").append(alias(n.device())).append("'/>\n");
-        x.append("    </interface>\n");
     }
 
     /** vda, vdb, ..., vdz, vdaa: the kernel's naming. */
@@ -127,7 +104,7 @@ public final class DomainXml {
     }
 
     /** libvirt user aliases allow [a-zA-Z0-9_-]: other characters become '-'. */
-    private static String alias(String device) {
+    static String alias(String device) {
         return device.replaceAll("[^a-zA-Z0-9_-]", "-");
     }
 

@@ -108,7 +108,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
     @Override
     public void create(InstanceSpec spec) {
         prepareDisk(spec);
-        define(spec);
+        free(define(spec));
     }
 
     @Override
@@ -126,7 +126,9 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
             }
             return null;
         });
-        Domain domain = define(spec);
+        DomainConfig config = VmSettings.domain(spec, name, options.accelerator().get());
+        config.disks().forEach(DiskSettings::checkSource);
+        Domain domain = define(spec.ref(), config);
         balloonTargets.remove(name);
         try {
             domain.create();
@@ -266,7 +268,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
             }
             return null;
         });
-        free(define(spec));
+        free(define(spec.ref(), next));
     }
 
     @Override
@@ -393,8 +395,12 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
     }
 
     private Domain define(InstanceSpec spec) {
-        String xml = DomainXml.render(VmSettings.domain(spec, domainName(spec.ref()), options.accelerator().get()));
-        return connection.call("Failed to define the domain of " + spec.ref().name(), c -> c.domainDefineXML(xml));
+        return define(spec.ref(), VmSettings.domain(spec, domainName(spec.ref()), options.accelerator().get()));
+    }
+
+    private Domain define(InstanceRef ref, DomainConfig config) {
+        String xml = DomainXml.render(config);
+        return connection.call("Failed to define the domain of " + ref.name(), c -> c.domainDefineXML(xml));
     }
 
     /** The root disk: made empty when the volume has none (source none), grown to the root device's size. */

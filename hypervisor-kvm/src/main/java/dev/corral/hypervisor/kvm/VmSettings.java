@@ -8,13 +8,16 @@ import dev.corral.instance.Sizes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * What a VM instance's configuration means for its domain: memory, vCPUs, disks, firmware. Bad values are the
- * user's: they are refused with a 400 ({@link ApiException}) naming the key, as Incus does.
+ * What a VM instance's configuration means for its domain: memory, vCPUs, firmware and devices (each kind read by
+ * its own class: {@link DiskSettings}, {@link NicSettings}, {@link HostDeviceSettings}, {@link ProxySettings}). Bad
+ * values are the user's: they are refused with a 400 ({@link ApiException}) naming the key, as Incus does.
  */
 public final class VmSettings {
 
@@ -42,19 +45,93 @@ public final class VmSettings {
                 OVMF.resolve(secureBoot ? "OVMF_CODE_4M.secboot.fd" : "OVMF_CODE_4M.fd"),
                 OVMF.resolve(secureBoot ? "OVMF_VARS_4M.ms.fd" : "OVMF_VARS_4M.fd"),
                 spec.volume().resolve(NVRAM), secureBoot);
-        String root = Devices.rootDiskName(spec.devices());
-        List<DomainConfig.Disk> disks = new ArrayList<>();
-        disks.add(new DomainConfig.Disk(root == null ? "root" : root, spec.volume().resolve(ROOT_DISK), "qcow2",
-                bus(root == null ? Map.of() : spec.devices().get(root)), false, 1));
-        List<DomainConfig.Nic> nics = new ArrayList<>();
-        spec.devices().forEach((name, device) -> {
-            if ("nic".equals(device.get("type"))) {
-                nics.add(nic(name, device));
+        DeviceSet devices = devices(spec.devices(), spec.volume().resolve(ROOT_DISK));
+        return new DomainConfig(domainName, uuid(domainName), spec.ref().project() + "/" + spec.ref().name(),
+                accelerator, memory, memory, vcpus(spec.config()), firmware, devices.disks, devices.nics,
+                devices.hostDevices, devices.tpm, spec.logDir().resolve("console.log"));
+    }
+
+    /** The devices of a domain, each checked. */
+    private record DeviceSet(List<VmDisk> disks, List<VmNic> nics, List<HostDevice> hostDevices, String tpm) {
+    }
+
+    /**
+     * Every device of the instance as the domain has it; a 400 naming the first that is wrong or that VMs cannot
+     * have. The root disk comes first; the rest are in device-name order, so the guest sees the same order at each
+     * boot.
+     */
+    private static DeviceSet devices(Map<String, Map<String, String>> config, Path rootImage) {
+        Map<String, Integer> boot = bootOrders(config);
+        List<VmDisk> disks = new ArrayList<>();
+        List<VmNic> nics = new ArrayList<>();
+        List<HostDevice> hostDevices = new ArrayList<>();
+        String tpm = null;
+        String root = Devices.rootDiskName(config);
+        disks.add(DiskSettings.root(root == null ? "root" : root, root == null ? Map.of() : config.get(root),
+                rootImage, boot.getOrDefault(root, 1)));
+        for (Map.Entry<String, Map<String, String>> entry : new TreeMap<>(config).entrySet()) {
+            String name = entry.getKey();
+            Map<String, String> device = entry.getValue();
+            switch (device.getOrDefault("type", "")) {
+                case "disk" -> {
+                    if (!name.equals(root)) {
+                        disks.add(DiskSettings.disk(name, device, boot.get(name)));
+                    }
+                }
+                case "nic" -> nics.add(NicSettings.nic(name, device, boot.get(name)));
+                case "gpu", "pci", "usb" -> hostDevices.add(HostDeviceSettings.hostDevice(name, device));
+                case "tpm" -> {
+                    if (tpm != null) {
+                        throw DiskSettings.invalid(name, "a virtual machine has at most one tpm device (\"" + tpm
+                                + "\" is one)");
+                    }
+                    tpm = name;
+                }
+                case "proxy" -> ProxySettings.validate(name, device, config);
+                case "none" -> {
+                }
+                default -> throw DiskSettings.invalid(name, "type \"" + device.get("type")
+                        + "\" is not supported for virtual machines");
             }
-        });
-        nics.sort(java.util.Comparator.comparing(DomainConfig.Nic::device));
-        return new DomainConfig(domainName, uuid(domainName), spec.ref().project() + "/" + spec.ref().name(), accelerator,
-                memory, memory, vcpus(spec.config()), firmware, disks, nics, spec.logDir().resolve("console.log"));
+        }
+        return new DeviceSet(disks, nics, hostDevices, tpm);
+    }
+
+    /**
+     * The firmware's boot order of each disk and nic, as Incus numbers it: by {@code boot.priority}, highest first
+     * (the root disk counts as 1 when it sets none, anything else as 0), ties in device-name order.
+     */
+    static Map<String, Integer> bootOrders(Map<String, Map<String, String>> devices) {
+        List<Map.Entry<String, Integer>> priorities = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> entry : new TreeMap<>(devices).entrySet()) {
+            Map<String, String> device = entry.getValue();
+            String type = device.getOrDefault("type", "");
+            if (!type.equals("disk") && !type.equals("nic")) {
+                continue;
+            }
+            String value = device.getOrDefault("boot.priority", "");
+            int priority;
+            if (!value.isEmpty()) {
+                try {
+                    priority = Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    priority = -1;
+                }
+                if (priority < 0) {
+                    throw DiskSettings.invalid(entry.getKey(), "invalid boot.priority \"" + value
+                            + "\" (a number, highest boots first)");
+                }
+            } else {
+                priority = "/".equals(device.get("path")) ? 1 : 0;
+            }
+            priorities.add(Map.entry(entry.getKey(), priority));
+        }
+        priorities.sort(Map.Entry.<String, Integer>comparingByValue().reversed()); // stable: ties keep name order
+        Map<String, Integer> orders = new HashMap<>();
+        for (int i = 0; i < priorities.size(); i++) {
+            orders.put(priorities.get(i).getKey(), i + 1);
+        }
+        return orders;
     }
 
     /** {@code limits.memory}: bytes or a percentage of the host's memory; 1 GiB when unset. */
@@ -133,55 +210,7 @@ public final class VmSettings {
         memory(config);
         vcpus(config);
         rootSize(devices);
-        String root = Devices.rootDiskName(devices);
-        if (root != null) {
-            bus(devices.get(root));
-        }
-        devices.forEach((name, device) -> {
-            if ("nic".equals(device.get("type"))) {
-                nic(name, device);
-            }
-        });
-    }
-
-    private static String bus(Map<String, String> disk) {
-        String bus = disk.getOrDefault("io.bus", "");
-        return switch (bus) {
-            case "", "virtio-blk" -> "virtio";
-            case "virtio-scsi" -> "scsi";
-            default -> throw ApiException.badRequest("Invalid devices: io.bus \"" + bus
-                    + "\" is not supported (virtio-blk or virtio-scsi)");
-        };
-    }
-
-    private static DomainConfig.Nic nic(String name, Map<String, String> device) {
-        String nictype = device.getOrDefault("nictype", "");
-        String network = device.get("network");
-        String parent = device.get("parent");
-        String mac = device.get("hwaddr");
-        if (mac != null && !mac.matches("(?i)([0-9a-f]{2}:){5}[0-9a-f]{2}")) {
-            throw ApiException.badRequest("Invalid devices: Device \"" + name + "\": invalid hwaddr \"" + mac + "\"");
-        }
-        int mtu = 0;
-        if (device.get("mtu") != null) {
-            try {
-                mtu = Integer.parseInt(device.get("mtu"));
-            } catch (NumberFormatException e) {
-                mtu = -1;
-            }
-            if (mtu < 68 || mtu > 65535) {
-                throw ApiException.badRequest("Invalid devices: Device \"" + name + "\": invalid mtu \""
-                        + device.get("mtu") + "\"");
-            }
-        }
-        if (network != null && !network.isEmpty()) {
-            return new DomainConfig.Nic(name, mac, null, network, mtu);
-        }
-        if ((nictype.equals("bridged") || nictype.isEmpty()) && parent != null && !parent.isEmpty()) {
-            return new DomainConfig.Nic(name, mac, parent, null, mtu);
-        }
-        throw ApiException.badRequest("Invalid devices: Device \"" + name
-                + "\": a nic needs \"network\", or \"nictype: bridged\" with \"parent\"");
+        devices(devices, Path.of("/"));
     }
 
     private static double parsePercent(String value) {

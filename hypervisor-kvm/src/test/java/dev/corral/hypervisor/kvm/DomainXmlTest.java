@@ -144,6 +144,7 @@ class DomainXmlTest {
                       <source bridge='br0'/>
                       <model type='virtio'/>
                       <mtu size='1400'/>
+                      <boot order='2'/>
                       <alias name='ua-eth0'/>
                     </interface>
                 """);

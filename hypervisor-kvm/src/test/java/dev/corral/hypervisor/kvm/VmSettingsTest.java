@@ -56,7 +56,7 @@ class VmSettingsTest {
     void devices() {
         VmSettings.validate(Map.of(), root(null));
         assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("root", Map.of("type", "disk", "path", "/",
-                "pool", "default", "io.bus", "nvme"))), "io.bus");
+                "pool", "default", "io.bus", "sata"))), "io.bus");
         assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic"))),
                 "a nic needs");
         assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "network", "x",

@@ -1,0 +1,35 @@
+package dev.corral.hypervisor.kvm;
+
+import static dev.corral.hypervisor.kvm.DomainXml.alias;
+import static dev.corral.hypervisor.kvm.DomainXml.esc;
+
+/** A domain's network interface: an {@code <interface>} element, virtio. */
+final class NicXml {
+
+    private NicXml() {
+    }
+
+    static void render(StringBuilder x, VmNic n) {
+        String type = switch (n.kind()) {
+            case BRIDGE -> "bridge";
+            case NETWORK -> "network";
+            case MACVLAN -> "direct";
+        };
+        x.append("    <interface type='").append(type).append("'>\n");
+        if (n.mac() != null) {
+            x.append("      <mac address='").append(esc(n.mac())).append("'/>\n");
+        }
+        switch (n.kind()) {
+            case BRIDGE -> x.append("      <source bridge='").append(esc(n.source())).append("'/>\n");
+            case NETWORK -> x.append("      <source network='").append(esc(n.source())).append("'/>\n");
+            case MACVLAN -> x.append("      <source dev='").append(esc(n.source())).append("' mode='bridge'/>\n");
+        }
+        x.append("      <model type='virtio'/>\n");
+        if (n.mtu() > 0) {
+            x.append("      <mtu size='").append(n.mtu()).append("'/>\n");
+        }
+        x.append("      <boot order='").append(n.bootOrder()).append("'/>\n");
+        x.append("      <alias name='ua-").append(alias(n.device())).append("'/>\n");
+        x.append("    </interface>\n");
+    }
+}

@@ -1,0 +1,26 @@
+package dev.corral.hypervisor.kvm;
+
+import java.util.Objects;
+
+/**
+ * A network interface of a VM.
+ *
+ * @param device the Incus device name
+ * @param mac the MAC address, or null to let libvirt choose
+ * @param kind how it reaches the host's network
+ * @param source the bridge ({@code BRIDGE}), libvirt network ({@code NETWORK}) or parent interface ({@code MACVLAN})
+ * @param mtu 0 for the default
+ * @param bootOrder the firmware's boot order, from 1
+ */
+public record VmNic(String device, String mac, Kind kind, String source, int mtu, int bootOrder) {
+
+    public VmNic {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(source, "source");
+    }
+
+    public enum Kind {
+        BRIDGE, NETWORK, MACVLAN
+    }
+}
