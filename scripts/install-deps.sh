@@ -14,6 +14,10 @@ packages+=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system
 backports=(incus-client)
 # tmux: a real terminal for the tests of incus console and incus exec -t.
 packages+=(tmux)
+# genisoimage: ISO images for the tests of CD-ROMs in VMs.
+packages+=(genisoimage)
+# libxml2-utils: xmllint, which virt-xml-validate runs (the domain XML tests check against libvirt's schema).
+packages+=(libxml2-utils)
 
 # Unprivileged containers map their ids into root's subordinate range (as Incus's package sets up).
 for f in /etc/subuid /etc/subgid; do

@@ -28,26 +28,14 @@ class VmCliTest {
     @RegisterExtension
     static final Corrald corrald = Corrald.create();
 
-    /** How long a busybox-vm may take from start to a working guest agent (firmware + kernel under TCG, loaded). */
-    private static final Duration BOOT = Duration.ofMinutes(4);
+    private static final Duration BOOT = VmGuests.BOOT;
 
     private static IncusCli incus;
     private final List<String> made = new ArrayList<>();
 
     @BeforeAll
     static void cli() throws Exception {
-        corrald.assumeCorrald("needs the built-in busybox-vm image and libvirt");
-        assumeTrue(Files.exists(Path.of("/run/libvirt/libvirt-sock")),
-                "libvirtd is not running (scripts/start-libvirt.sh starts it)");
-        incus = IncusCli.incus(corrald);
-        String info = incus.run("info").assertSuccess().stdout();
-        // The daemon lists qemu once libvirt has answered it (in the background, at start).
-        for (long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                !info.contains("qemu") && System.nanoTime() - end < 0; ) {
-            Thread.sleep(200);
-            info = incus.run("info").assertSuccess().stdout();
-        }
-        assumeTrue(info.contains("driver: lxc | qemu"), "the daemon does not reach libvirt: " + info);
+        incus = VmGuests.cli(corrald);
     }
 
     @AfterAll
@@ -74,18 +62,8 @@ class VmCliTest {
         return incus.run("list", name, "--columns=ns", "--format=csv").assertSuccess().stdout().trim();
     }
 
-    /** Polls a harmless exec until the guest agent answers (the guest has booted). */
     private void awaitAgent(String name) throws Exception {
-        long end = System.nanoTime() + BOOT.toNanos();
-        IncusCli.Result last = null;
-        while (System.nanoTime() - end < 0) {
-            last = incus.run("exec", name, "--", "true");
-            if (last.exitCode() == 0) {
-                return;
-            }
-            Thread.sleep(1000);
-        }
-        throw new AssertionError("the guest agent of " + name + " never answered: " + last);
+        VmGuests.awaitAgent(incus, name);
     }
 
     private void awaitStatus(String name, String status) throws Exception {

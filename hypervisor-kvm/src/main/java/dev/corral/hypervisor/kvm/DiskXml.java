@@ -15,6 +15,10 @@ import java.util.Map;
  */
 final class DiskXml {
 
+    static final int FIRST_NVME_SLOT = 0x10;
+    /** Slots 0x10 to 0x1a. */
+    static final int MAX_NVME_DISKS = 11;
+
     private DiskXml() {
     }
 
@@ -61,9 +65,13 @@ final class DiskXml {
     /**
      * QEMU arguments for the NVMe disks: a drive and an {@code nvme} controller for each (serial: the device name,
      * as the guest's {@code /dev/disk/by-id} shows it; boot order: the same numbers libvirt gives its devices).
+     * libvirt puts these arguments before its own devices, so each controller gets a fixed slot on the root complex
+     * from {@link #FIRST_NVME_SLOT} on, where libvirt places nothing (its root ports fill slots 1, 2... and its chipset
+     * devices sit at 0x1b to 0x1f).
      */
     static List<String> qemuArgs(List<VmDisk> disks) {
         List<String> args = new ArrayList<>();
+        int slot = FIRST_NVME_SLOT;
         for (VmDisk d : disks) {
             if (d.bus() != VmDisk.Bus.NVME) {
                 continue;
@@ -81,7 +89,8 @@ final class DiskXml {
             }
             String serial = alias(d.device());
             args.addAll(List.of("-drive", drive.toString(), "-device", "nvme,drive=" + id + ",serial="
-                    + serial.substring(0, Math.min(20, serial.length())) + ",bootindex=" + d.bootOrder()));
+                    + serial.substring(0, Math.min(20, serial.length())) + ",bootindex=" + d.bootOrder()
+                    + ",bus=pcie.0,addr=0x" + Integer.toHexString(slot++)));
         }
         return args;
     }

@@ -94,6 +94,10 @@ public final class VmSettings {
                         + "\" is not supported for virtual machines");
             }
         }
+        if (disks.stream().filter(d -> d.bus() == VmDisk.Bus.NVME).count() > DiskXml.MAX_NVME_DISKS) {
+            throw ApiException.badRequest("Invalid devices: a virtual machine has at most " + DiskXml.MAX_NVME_DISKS
+                    + " disks on io.bus nvme");
+        }
         return new DeviceSet(disks, nics, hostDevices, tpm);
     }
 

@@ -169,6 +169,113 @@ class DomainXmlTest {
         assertContains(xml, "<log file='/logs/&lt;v1&gt;/console.log' append='on'/>");
     }
 
+    private static String renderDevices(Map<String, Map<String, String>> devices) {
+        Map<String, Map<String, String>> all = new HashMap<>(devices);
+        all.putIfAbsent("root", ROOT);
+        return render(Map.of(), all, DomainConfig.Accelerator.TCG);
+    }
+
+    @Test
+    void extraDiskFromAHostFileOnVirtioScsi() {
+        String xml = renderDevices(Map.of("data", Map.of("type", "disk", "source", "/srv/data.img")));
+        assertContains(xml, "<controller type='scsi' index='0' model='virtio-scsi'/>");
+        assertContains(xml, """
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='raw' discard='unmap'/>
+                      <source file='/srv/data.img'/>
+                      <target dev='sda' bus='scsi'/>
+                      <boot order='2'/>
+                      <alias name='ua-data'/>
+                    </disk>
+                """);
+        assertTrue(xml.indexOf("ua-root") < xml.indexOf("ua-data"), "the root disk first");
+    }
+
+    @Test
+    void blockDeviceReadOnlyWithCacheMode() {
+        String xml = renderDevices(Map.of("data", Map.of("type", "disk", "source", "/dev/null", "readonly", "true",
+                "io.cache", "writeback", "io.bus", "virtio-blk")));
+        assertContains(xml, """
+                    <disk type='block' device='disk'>
+                      <driver name='qemu' type='raw' cache='writeback'/>
+                      <source dev='/dev/null'/>
+                      <target dev='vdb' bus='virtio'/>
+                      <readonly/>
+                """);
+    }
+
+    @Test
+    void isoImageIsACdromThatBootsFirstWithAHigherPriority() {
+        String xml = renderDevices(Map.of("install", Map.of("type", "disk", "source", "/srv/debian.iso",
+                "boot.priority", "10")));
+        assertContains(xml, """
+                    <disk type='file' device='cdrom'>
+                      <driver name='qemu' type='raw'/>
+                      <source file='/srv/debian.iso'/>
+                      <target dev='sda' bus='scsi'/>
+                      <readonly/>
+                      <boot order='1'/>
+                      <alias name='ua-install'/>
+                    </disk>
+                """);
+        assertContains(xml, "<boot order='2'/>\n      <alias name='ua-root'/>");
+    }
+
+    @Test
+    void cdromOnUsb() {
+        String xml = renderDevices(Map.of("install", Map.of("type", "disk", "source", "/srv/a.iso", "io.bus", "usb"),
+                "stick", Map.of("type", "disk", "source", "/srv/stick.img", "io.bus", "usb")));
+        assertContains(xml, "<source file='/srv/a.iso'/>\n      <target dev='sda' bus='usb'/>");
+        assertContains(xml, "<source file='/srv/stick.img'/>\n      <target dev='sdb' bus='usb'/>");
+        assertFalse(xml.contains("virtio-scsi"));
+    }
+
+    @Test
+    void bootOrderFollowsIncus() {
+        Map<String, Integer> orders = VmSettings.bootOrders(Map.of("root", ROOT,
+                "b-disk", Map.of("type", "disk", "source", "/b"),
+                "a-disk", Map.of("type", "disk", "source", "/a"),
+                "eth0", Map.of("type", "nic", "nictype", "bridged", "parent", "br0", "boot.priority", "5"),
+                "tpm", Map.of("type", "tpm")));
+        assertEquals(Map.of("eth0", 1, "root", 2, "a-disk", 3, "b-disk", 4), orders);
+    }
+
+    @Test
+    void nvmeDisksGoToQemuDirectly() {
+        Map<String, String> root = new HashMap<>(ROOT);
+        root.put("io.bus", "nvme");
+        String xml = renderDevices(Map.of("root", root, "fast", Map.of("type", "disk", "source", "/srv/a,b.img",
+                "io.bus", "nvme", "readonly", "true", "io.cache", "none")));
+        assertContains(xml, "<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>");
+        assertFalse(xml.contains("<alias name='ua-root'/>"), "no libvirt <disk> for an NVMe disk");
+        assertContains(xml, """
+                  <qemu:commandline>
+                    <qemu:arg value='-drive'/>
+                    <qemu:arg value='file=/pool/virtual-machines/v1/root.img,if=none,id=corral-ua-root,format=qcow2,\
+                discard=unmap'/>
+                    <qemu:arg value='-device'/>
+                    <qemu:arg value='nvme,drive=corral-ua-root,serial=root,bootindex=1,bus=pcie.0,addr=0x10'/>
+                    <qemu:arg value='-drive'/>
+                    <qemu:arg value='file=/srv/a,,b.img,if=none,id=corral-ua-fast,format=raw,readonly=on,cache=none'/>
+                    <qemu:arg value='-device'/>
+                    <qemu:arg value='nvme,drive=corral-ua-fast,serial=fast,bootindex=2,bus=pcie.0,addr=0x11'/>
+                  </qemu:commandline>
+                """);
+        assertFalse(renderDevices(Map.of()).contains("xmlns:qemu"));
+    }
+
+    @Test
+    void tpm() {
+        String xml = renderDevices(Map.of("vtpm", Map.of("type", "tpm")));
+        assertContains(xml, """
+                    <tpm model='tpm-crb'>
+                      <backend type='emulator' version='2.0'/>
+                      <alias name='ua-vtpm'/>
+                    </tpm>
+                """);
+        assertFalse(render(Map.of()).contains("<tpm"));
+    }
+
     @Test
     void diskLetters() {
         assertEquals("a", DomainXml.letters(0));

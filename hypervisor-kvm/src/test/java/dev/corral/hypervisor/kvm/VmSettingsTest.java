@@ -65,6 +65,36 @@ class VmSettingsTest {
                 "mtu", "12"))), "mtu");
     }
 
+    private static void assertBadDevice(Map<String, String> device, String fragment) {
+        Map<String, Map<String, String>> devices = new java.util.HashMap<>(root(null));
+        devices.put("d", device);
+        assertBadRequest(() -> VmSettings.validate(Map.of(), devices), fragment);
+    }
+
+    @Test
+    void diskDevices(@TempDir Path dir) {
+        assertBadDevice(Map.of("type", "disk", "path", "/mnt"), "need a \"source\"");
+        assertBadDevice(Map.of("type", "disk", "source", "data.img"), "absolute host path");
+        assertBadDevice(Map.of("type", "disk", "source", dir.toString()), "directory shares");
+        assertBadDevice(Map.of("type", "disk", "pool", "default", "source", "vol"), "storage volumes");
+        assertBadDevice(Map.of("type", "disk", "source", "/a.img", "size", "1GiB"), "root disk only");
+        assertBadDevice(Map.of("type", "disk", "source", "/a.img", "io.bus", "ide"), "invalid io.bus \"ide\"");
+        assertBadDevice(Map.of("type", "disk", "source", "/a.iso", "io.bus", "nvme"), "CD-ROM");
+        assertBadDevice(Map.of("type", "disk", "source", "/a.img", "io.cache", "fast"), "invalid io.cache");
+        assertBadDevice(Map.of("type", "disk", "source", "/a.img", "readonly", "maybe"), "invalid readonly");
+        assertBadDevice(Map.of("type", "disk", "source", "/a.img", "boot.priority", "first"),
+                "invalid boot.priority");
+        assertBadDevice(Map.of("type", "unix-char"), "not supported for virtual machines");
+        Map<String, Map<String, String>> twoTpms = new java.util.HashMap<>(root(null));
+        twoTpms.put("t1", Map.of("type", "tpm"));
+        twoTpms.put("t2", Map.of("type", "tpm"));
+        assertBadRequest(() -> VmSettings.validate(Map.of(), twoTpms), "at most one tpm");
+        Map<String, Map<String, String>> fine = new java.util.HashMap<>(root(null));
+        fine.put("iso", Map.of("type", "disk", "source", "/missing/a.iso", "boot.priority", "3"));
+        fine.put("t", Map.of("type", "tpm"));
+        VmSettings.validate(Map.of(), fine); // a missing source is an error when the VM starts, as in Incus
+    }
+
     @Test
     void acceleratorDetection(@TempDir Path dir) throws Exception {
         Path cpuinfo = dir.resolve("cpuinfo");

@@ -1,0 +1,132 @@
+package dev.corral.systests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A VM's disks and TPM through the real {@code incus} CLI, seen from inside a real guest: a host file on
+ * virtio-scsi, another on NVMe, an ISO image as a CD-ROM the guest mounts, and a TPM emulated by swtpm; then the
+ * errors for bad disk settings and for a source that is gone when the VM starts.
+ */
+class VmDevicesTest {
+
+    @RegisterExtension
+    static final Corrald corrald = Corrald.create();
+
+    private static IncusCli incus;
+    private static String name;
+
+    @BeforeAll
+    static void cli() throws Exception {
+        incus = VmGuests.cli(corrald);
+        name = "vmdev-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @AfterAll
+    static void cleanup() throws Exception {
+        if (incus != null) {
+            incus.run("delete", "--force", name);
+            incus.close();
+        }
+    }
+
+    @Test
+    void disksCdromAndTpmInsideTheGuest(@TempDir Path dir) throws Exception {
+        Path data = image(dir.resolve("data.img"), "corral-scsi-disk");
+        Path fast = image(dir.resolve("fast.img"), "corral-nvme-disk");
+        Path isoRoot = Files.createDirectories(dir.resolve("iso"));
+        Files.writeString(isoRoot.resolve("hello.txt"), "hello from the cdrom\n");
+        Path iso = dir.resolve("tools.iso");
+        Process p = new ProcessBuilder("genisoimage", "-quiet", "-V", "CORRAL", "-o", iso.toString(),
+                isoRoot.toString()).redirectErrorStream(true).start();
+        assertEquals(0, p.waitFor(), () -> new String(readAll(p), StandardCharsets.UTF_8));
+
+        incus.run("init", "--vm", "busybox-vm", name).assertSuccess();
+        incus.run("config", "device", "add", name, "data", "disk", "source=" + data).assertSuccess();
+        incus.run("config", "device", "add", name, "fast", "disk", "source=" + fast, "io.bus=nvme").assertSuccess();
+        incus.run("config", "device", "add", name, "tools", "disk", "source=" + iso).assertSuccess();
+        incus.run("config", "device", "add", name, "vtpm", "tpm").assertSuccess();
+        incus.run(Duration.ofMinutes(2), "start", name).assertSuccess();
+        VmGuests.awaitAgent(incus, name);
+
+        assertEquals("corral-scsi-disk", guest("head -c 16 /dev/sda"));
+        assertEquals("corral-nvme-disk", guest("head -c 16 /dev/nvme0n1"));
+        assertEquals("hello from the cdrom", guest("mkdir -p /mnt/cd && mount -t iso9660 -o ro /dev/sr0 /mnt/cd"
+                + " && cat /mnt/cd/hello.txt; umount /mnt/cd"));
+        assertEquals("tpm0", guest("ls /sys/class/tpm"));
+        assertEquals("2", guest("cat /sys/class/tpm/tpm0/tpm_version_major"));
+
+        // A disk's source gone while the VM is stopped: the start fails naming the device, as Incus's does.
+        incus.run(Duration.ofMinutes(2), "stop", "--force", name).assertSuccess();
+        Files.delete(data);
+        IncusCli.Result start = incus.run(Duration.ofMinutes(2), "start", name);
+        assertTrue(start.exitCode() != 0 && start.stderr().contains("Missing source path")
+                && start.stderr().contains("\"data\""), start.toString());
+        assertEquals(name + ",STOPPED", incus.run("list", name, "--columns=ns", "--format=csv").assertSuccess()
+                .stdout().trim());
+    }
+
+    @Test
+    void badDiskSettingsAreRefused() throws Exception {
+        String vm = "vmbad-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            incus.run("init", "--vm", "busybox-vm", vm).assertSuccess();
+            assertRefused(vm, "Invalid devices: Device \"d\": \"source\" must be an absolute host path",
+                    "d", "disk", "source=data.img");
+            assertRefused(vm, "invalid io.bus \"ide\"", "d", "disk", "source=/x.img", "io.bus=ide");
+            assertRefused(vm, "needs io.bus virtio-scsi or usb", "d", "disk", "source=/x.iso", "io.bus=virtio-blk");
+            assertRefused(vm, "invalid boot.priority", "d", "disk", "source=/x.img", "boot.priority=high");
+            incus.run("config", "device", "add", vm, "t1", "tpm").assertSuccess();
+            assertRefused(vm, "at most one tpm", "t2", "tpm");
+            String config = incus.run("config", "show", vm).assertSuccess().stdout();
+            assertTrue(config.contains("t1:") && !config.contains("t2:") && !config.contains(" d:"), config);
+        } finally {
+            incus.run("delete", "--force", vm);
+        }
+    }
+
+    private static void assertRefused(String vm, String message, String... device) throws Exception {
+        String[] args = new String[4 + device.length];
+        args[0] = "config";
+        args[1] = "device";
+        args[2] = "add";
+        args[3] = vm;
+        System.arraycopy(device, 0, args, 4, device.length);
+        IncusCli.Result result = incus.run(args);
+        assertTrue(result.exitCode() != 0 && result.stderr().contains(message), () -> message + " in " + result);
+    }
+
+    /** A 16 MiB raw disk image starting with {@code marker}. */
+    private static Path image(Path file, String marker) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(16 << 20);
+            f.write(marker.getBytes(StandardCharsets.US_ASCII));
+        }
+        return file;
+    }
+
+    private static String guest(String shell) throws Exception {
+        return incus.run("exec", name, "--", "sh", "-c", shell).assertSuccess().stdout().trim();
+    }
+
+    private static byte[] readAll(Process p) {
+        try {
+            return p.getInputStream().readAllBytes();
+        } catch (java.io.IOException e) {
+            return e.toString().getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}
