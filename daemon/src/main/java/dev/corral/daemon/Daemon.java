@@ -83,8 +83,8 @@ public final class Daemon implements AutoCloseable {
     /** Finished operations stay visible this long, as in Incus. */
     private static final Duration OPERATION_RETENTION = Duration.ofSeconds(5);
     private static final int MAX_RUNNING_OPERATIONS = 256;
-    /** How often ephemeral instances are checked for having stopped by themselves. */
-    private static final Duration EPHEMERAL_CHECK = Duration.ofSeconds(2);
+    /** How often instances are checked for having stopped by themselves (drivers with events also report at once). */
+    private static final Duration SELF_STOP_CHECK = Duration.ofSeconds(2);
     private static final String HTTPS_ADDRESS = "core.https_address";
     private static final String TOKEN_EXPIRY = "core.remote_token_expiry";
 
@@ -203,13 +203,22 @@ public final class Daemon implements AutoCloseable {
                 LOG.error("cannot reconcile instances with what runs", e);
             }
         });
-        timers.scheduleWithFixedDelay(() -> operationWorkers.submit(() -> {
+        Runnable noticeSelfStops = () -> {
             try {
-                instanceService.reapEphemerals();
-            } catch (RuntimeException e) {
-                LOG.warn("cannot check ephemeral instances", e);
+                operationWorkers.submit(() -> {
+                    try {
+                        instanceService.noticeSelfStops();
+                    } catch (RuntimeException e) {
+                        LOG.warn("cannot check for instances that stopped by themselves", e);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("closing: no check for self-stopped instances");
             }
-        }), EPHEMERAL_CHECK.toMillis(), EPHEMERAL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        };
+        vms.onDomainStopped(noticeSelfStops);
+        timers.scheduleWithFixedDelay(noticeSelfStops, SELF_STOP_CHECK.toMillis(), SELF_STOP_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

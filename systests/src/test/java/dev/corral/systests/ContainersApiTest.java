@@ -187,6 +187,17 @@ class ContainersApiTest {
                 () -> !containers.exists(name));
     }
 
+    @Test
+    void aContainerThatStopsOnItsOwnEmitsInstanceShutdown() throws Exception {
+        String name = containers.launch("selfstop");
+        try (Events events = Events.connect(corrald, "type=lifecycle")) {
+            assertEquals(0, Containers.host("kill", "-KILL", Integer.toString(containers.pid(name))).exitCode());
+            events.await(Containers.lifecycle("instance-shutdown", name), EVENT_WAIT);
+        }
+        assertEquals("Stopped", Envelopes.sync(Api.given(corrald).get("/1.0/instances/" + name)).path("status")
+                .asText());
+    }
+
     // ---- listing ----
 
     @Test

@@ -166,9 +166,13 @@ class VmCliTest {
         String name = name("vmoff");
         incus.run(Duration.ofMinutes(3), "launch", "--vm", "busybox-vm", name).assertSuccess();
         awaitAgent(name);
-        // The agent goes down with the guest: the exec itself may report that.
-        incus.run("exec", name, "--", "poweroff");
-        awaitStatus(name, "STOPPED");
+        try (Events events = Events.connect(corrald, "type=lifecycle")) {
+            // The agent goes down with the guest: the exec itself may report that.
+            incus.run("exec", name, "--", "poweroff");
+            awaitStatus(name, "STOPPED");
+            // libvirt's event makes the daemon look at once; a daemon that only polled would still pass, in 2 s
+            events.await(Containers.lifecycle("instance-shutdown", name), Duration.ofSeconds(10));
+        }
         incus.run(Duration.ofMinutes(3), "start", name).assertSuccess();
         assertEquals(name + ",RUNNING", status(name));
     }

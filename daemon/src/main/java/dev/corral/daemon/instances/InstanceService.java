@@ -270,9 +270,7 @@ public final class InstanceService {
 
     private void startRecord(String project, InstanceRecord record, InstanceSpec spec, Requestor requestor) {
         driver(record).start(spec);
-        if (record.ephemeral()) {
-            runningEphemerals.add(spec.ref());
-        }
+        seenRunning.add(spec.ref());
         InstanceRecord used = new InstanceRecord(record.name(), record.type(), record.description(),
                 record.architecture(), record.ephemeral(), record.stateful(), record.createdAt(),
                 Instant.now().toString(), record.config(), record.devices(), record.profiles());
@@ -286,6 +284,7 @@ public final class InstanceService {
             Requestor requestor) {
         InstanceRef ref = ref(project, record.name());
         driver(record).stop(ref, force, timeout);
+        seenRunning.remove(ref);
         lifecycle.emit(force ? "instance-stopped" : "instance-shutdown", PREFIX + record.name(), project,
                 requestor, null);
         if (record.ephemeral()) {
@@ -435,7 +434,7 @@ public final class InstanceService {
         drivers.get(type).delete(ref);
         volumes.delete(rootPool(expand(project, record).devices), ref, type);
         table.delete(project, record.name());
-        runningEphemerals.remove(ref);
+        seenRunning.remove(ref);
         removeLogs(ref);
         lifecycle.emit("instance-deleted", PREFIX + record.name(), project, requestor, null);
     }
@@ -461,31 +460,33 @@ public final class InstanceService {
         }
     }
 
-    // ---- ephemeral instances ----
+    // ---- instances that stop by themselves ----
 
-    /** Ephemeral instances seen running: one that is then found stopped has stopped by itself. */
-    private final java.util.Set<InstanceRef> runningEphemerals = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Instances seen running: one then found stopped, with no API action on it, has stopped by itself. */
+    private final java.util.Set<InstanceRef> seenRunning = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
-     * Deletes ephemeral instances that stopped by themselves (a {@code poweroff} inside, a killed init), as Incus
-     * does from LXC's stop hook. Called periodically; stops made through the API delete them directly.
+     * Notices instances that stopped by themselves (a {@code poweroff} inside, a killed init): emits
+     * {@code instance-shutdown} and deletes ephemeral ones, as Incus does from its stop hooks. Called periodically
+     * and when a driver reports a state change; stops made through the API emit their own events.
      */
-    public void reapEphemerals() {
+    public void noticeSelfStops() {
         for (InstanceRecord record : table.list("default")) {
-            if (!record.ephemeral()) {
+            InstanceRef ref = ref("default", record.name());
+            if (busy.isBusy(ref)) {
                 continue;
             }
-            InstanceRef ref = ref("default", record.name());
-            InstanceStatus status = driver(record).status(ref);
-            if (status != InstanceStatus.STOPPED) {
-                runningEphemerals.add(ref);
-            } else if (runningEphemerals.remove(ref) && !busy.isBusy(ref)) {
-                try (AutoCloseable claim = busy.claim(ref, "delete")) {
+            if (driver(record).status(ref) != InstanceStatus.STOPPED) {
+                seenRunning.add(ref);
+            } else if (seenRunning.remove(ref)) {
+                try (AutoCloseable claim = busy.claim(ref, record.ephemeral() ? "delete" : "stop")) {
                     lifecycle.emit("instance-shutdown", PREFIX + record.name(), "default", null, null);
-                    deleteStopped("default", get("default", record.name()), null);
+                    if (record.ephemeral()) {
+                        deleteStopped("default", get("default", record.name()), null);
+                    }
                 } catch (Exception e) {
                     org.slf4j.LoggerFactory.getLogger(InstanceService.class)
-                            .warn("cannot delete the stopped ephemeral instance {}: {}", record.name(), e.getMessage());
+                            .warn("cannot handle the self-stopped instance {}: {}", record.name(), e.getMessage());
                 }
             }
         }

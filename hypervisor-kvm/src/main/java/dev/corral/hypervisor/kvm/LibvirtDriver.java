@@ -73,6 +73,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
     private final AgentFiles files;
     /** Per running domain: the balloon size last asked for (the guest reaches it once its balloon driver runs). */
     private final Map<String, Long> balloonTargets = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Runnable onDomainStopped = () -> { };
 
     public LibvirtDriver(Options options) {
         this.options = options;
@@ -349,6 +350,14 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
         connection.close();
     }
 
+    /**
+     * Called on libvirt's event thread whenever one of this driver's domains stops, for whatever reason: the daemon
+     * then looks for VMs that stopped by themselves at once instead of at its next poll. It must not block.
+     */
+    public void onDomainStopped(Runnable listener) {
+        onDomainStopped = listener;
+    }
+
     /** The balloon size last set live for the running VM, or null when none was set since it started. */
     Long balloonTarget(InstanceRef ref) {
         return balloonTargets.get(domainName(ref));
@@ -440,6 +449,9 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
         LOG.debug("libvirt: {} {}", domain, type);
         synchronized (stateChanges) {
             stateChanges.notifyAll();
+        }
+        if (type == DomainEventType.STOPPED) {
+            onDomainStopped.run();
         }
     }
 
