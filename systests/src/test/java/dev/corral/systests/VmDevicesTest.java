@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A VM's disks and TPM through the real {@code incus} CLI, seen from inside a real guest: a host file on
- * virtio-scsi, another on NVMe, an ISO image as a CD-ROM the guest mounts, and a TPM emulated by swtpm; then the
- * errors for bad disk settings and for a source that is gone when the VM starts.
+ * virtio-scsi, another on NVMe, an ISO image as a CD-ROM the guest mounts, a TPM emulated by swtpm, a disk plugged
+ * into and out of the running VM; then the errors for bad disk settings, for a TPM removed from a running VM and for
+ * a source that is gone when the VM starts.
  */
 class VmDevicesTest {
 
@@ -68,6 +69,17 @@ class VmDevicesTest {
                 + " && cat /mnt/cd/hello.txt; umount /mnt/cd"));
         assertEquals("tpm0", guest("ls /sys/class/tpm"));
         assertEquals("2", guest("cat /sys/class/tpm/tpm0/tpm_version_major"));
+
+        // Plugged into and out of the running VM, as Incus does; a TPM can't be.
+        Path hot = image(dir.resolve("hot.img"), "corral-hotplugged");
+        incus.run("config", "device", "add", name, "hot", "disk", "source=" + hot).assertSuccess();
+        assertEquals("corral-hotplugged", awaitGuest("head -c 17 /dev/sdb"));
+        incus.run("config", "device", "remove", name, "hot").assertSuccess();
+        assertEquals("gone", awaitGuest("test -e /dev/sdb || echo gone"));
+        IncusCli.Result tpm = incus.run("config", "device", "remove", name, "vtpm");
+        assertTrue(tpm.exitCode() != 0 && tpm.stderr().contains(
+                "Failed to remove device \"vtpm\": Device cannot be removed when instance is running"), tpm.toString());
+        assertTrue(incus.run("config", "show", name).assertSuccess().stdout().contains("vtpm:"));
 
         // A disk's source gone while the VM is stopped: the start fails naming the device, as Incus's does.
         incus.run(Duration.ofMinutes(2), "stop", "--force", name).assertSuccess();
@@ -120,6 +132,20 @@ class VmDevicesTest {
 
     private static String guest(String shell) throws Exception {
         return incus.run("exec", name, "--", "sh", "-c", shell).assertSuccess().stdout().trim();
+    }
+
+    /** The output of {@code shell} in the guest once it is not empty (a plugged device takes a moment to show). */
+    private static String awaitGuest(String shell) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String out = "";
+        while (out.isEmpty() && System.nanoTime() - end < 0) {
+            out = incus.run("exec", name, "--", "sh", "-c", shell + " 2>/dev/null || true").assertSuccess().stdout()
+                    .trim();
+            if (out.isEmpty()) {
+                Thread.sleep(500);
+            }
+        }
+        return out;
     }
 
     private static byte[] readAll(Process p) {

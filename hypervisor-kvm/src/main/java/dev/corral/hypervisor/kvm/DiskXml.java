@@ -34,11 +34,12 @@ final class DiskXml {
             }
             String prefix = disk.bus().targetPrefix();
             int index = next.merge(prefix, 1, Integer::sum) - 1;
-            disk(x, disk, prefix + DomainXml.letters(index));
+            disk(x, disk, prefix + DomainXml.letters(index), true);
         }
     }
 
-    private static void disk(StringBuilder x, VmDisk d, String target) {
+    /** One {@code <disk>}; without its boot order for a disk plugged into a running VM (libvirt checks clashes). */
+    static void disk(StringBuilder x, VmDisk d, String target, boolean withBootOrder) {
         boolean cdrom = d.media() == VmDisk.Media.CDROM;
         x.append("    <disk type='").append(d.block() ? "block" : "file").append("' device='")
                 .append(cdrom ? "cdrom" : "disk").append("'>\n");
@@ -57,7 +58,9 @@ final class DiskXml {
         if (d.readOnly()) {
             x.append("      <readonly/>\n");
         }
-        x.append("      <boot order='").append(d.bootOrder()).append("'/>\n");
+        if (withBootOrder) {
+            x.append("      <boot order='").append(d.bootOrder()).append("'/>\n");
+        }
         x.append("      <alias name='ua-").append(alias(d.device())).append("'/>\n");
         x.append("    </disk>\n");
     }

@@ -2,6 +2,7 @@ package dev.corral.hypervisor.kvm;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,10 +22,12 @@ import java.util.Objects;
  * @param hostDevices host PCI and USB devices passed through
  * @param tpm the {@code tpm} device's name, or null for none
  * @param consoleLog the file the serial console is logged to (by virtlogd)
+ * @param devices the instance's devices as configured, kept in the domain's metadata: what a running VM's device
+ *     changes are computed against ({@link LiveDevices})
  */
 public record DomainConfig(String name, String uuid, String title, Accelerator accelerator, long memoryBytes,
         long currentMemoryBytes, int vcpus, Firmware firmware, List<VmDisk> disks, List<VmNic> nics,
-        List<HostDevice> hostDevices, String tpm, Path consoleLog) {
+        List<HostDevice> hostDevices, String tpm, Path consoleLog, Map<String, Map<String, String>> devices) {
 
     public DomainConfig {
         Objects.requireNonNull(name, "name");
@@ -35,6 +38,7 @@ public record DomainConfig(String name, String uuid, String title, Accelerator a
         disks = List.copyOf(disks);
         nics = List.copyOf(nics);
         hostDevices = List.copyOf(hostDevices);
+        devices = Map.copyOf(devices);
         if (memoryBytes < 1024 * 1024 || currentMemoryBytes > memoryBytes || currentMemoryBytes <= 0) {
             throw new IllegalArgumentException("memory " + currentMemoryBytes + "/" + memoryBytes);
         }

@@ -1,7 +1,12 @@
 package dev.corral.hypervisor.kvm;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Renders a {@link DomainConfig} as libvirt domain XML (QEMU driver, q35, UEFI).
@@ -20,6 +25,8 @@ public final class DomainXml {
     /** libvirt's namespace for QEMU arguments it does not model itself. */
     static final String QEMU_NAMESPACE = "http://libvirt.org/schemas/domain/qemu/1.0";
 
+    private static final ObjectMapper DEVICES_JSON = new ObjectMapper();
+
     private DomainXml() {
     }
 
@@ -35,7 +42,9 @@ public final class DomainXml {
         if (c.title() != null) {
             x.append("  <title>").append(esc(c.title())).append("</title>\n");
         }
-        x.append("  <metadata>\n    <corral:instance xmlns:corral='").append(NAMESPACE).append("'/>\n  </metadata>\n");
+        x.append("  <metadata>\n    <corral:instance xmlns:corral='").append(NAMESPACE).append("'>\n");
+        x.append("      <corral:devices>").append(esc(devicesJson(c.devices()))).append("</corral:devices>\n");
+        x.append("    </corral:instance>\n  </metadata>\n");
         x.append("  <memory unit='KiB'>").append(c.memoryBytes() / 1024).append("</memory>\n");
         x.append("  <currentMemory unit='KiB'>").append(c.currentMemoryBytes() / 1024).append("</currentMemory>\n");
         x.append("  <vcpu placement='static'>").append(c.vcpus()).append("</vcpu>\n");
@@ -52,7 +61,7 @@ public final class DomainXml {
         x.append("    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n");
         DiskXml.render(x, c.disks());
         for (VmNic nic : c.nics()) {
-            NicXml.render(x, nic);
+            NicXml.render(x, nic, true);
         }
         for (HostDevice device : c.hostDevices()) {
             HostDeviceXml.render(x, device);
@@ -90,6 +99,28 @@ public final class DomainXml {
         x.append("    <nvram template='").append(esc(fw.varsTemplate().toString())).append("'>")
                 .append(esc(fw.nvram().toString())).append("</nvram>\n");
         x.append("  </os>\n");
+    }
+
+    private static String devicesJson(Map<String, Map<String, String>> devices) {
+        try {
+            return DEVICES_JSON.writeValueAsString(new TreeMap<>(devices));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // a map of strings always serialises
+        }
+    }
+
+    /** The devices kept in the metadata of a domain's XML by {@link #render}, or null when it has none. */
+    static Map<String, Map<String, String>> devices(org.w3c.dom.Document domain) {
+        org.w3c.dom.NodeList found = domain.getElementsByTagNameNS(NAMESPACE, "devices");
+        if (found.getLength() == 0) {
+            return null;
+        }
+        try {
+            return DEVICES_JSON.readValue(found.item(0).getTextContent(),
+                    new TypeReference<Map<String, Map<String, String>>>() { });
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /** vda, vdb, ..., vdz, vdaa: the kernel's naming. */

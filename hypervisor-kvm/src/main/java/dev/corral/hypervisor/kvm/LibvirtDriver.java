@@ -45,6 +45,8 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtDriver.class);
     /** {@code VIR_DOMAIN_UNDEFINE_KEEP_NVRAM}: the variable store lives in the volume, which storage deletes. */
     private static final int UNDEFINE_KEEP_NVRAM = 8;
+    /** {@code VIR_DOMAIN_XML_INACTIVE}: the definition for the next start, which Corral wrote last. */
+    private static final int XML_INACTIVE = 2;
     /** How often a graceful stop presses the power button again (a guest still in its firmware misses it). */
     private static final Duration SHUTDOWN_REPEAT = Duration.ofSeconds(2);
 
@@ -247,7 +249,8 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
 
     /**
      * Writes the new definition for the next start; a running VM gets its new memory size live through the balloon
-     * (up to the size it started with; more needs a restart and is refused).
+     * (up to the size it started with; more needs a restart and is refused), and its disks and nics plugged in and
+     * out ({@link LiveDevices}; other device changes are refused while it runs).
      */
     @Override
     public void update(InstanceSpec spec) {
@@ -260,6 +263,13 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
                 if (wantKiB > maxKiB) {
                     throw new DriverException("Cannot raise the memory of running instance " + spec.ref().name()
                             + " above the " + (maxKiB / 1024) + "MiB it started with: stop it first");
+                }
+                Map<String, Map<String, String>> running = DomainXml.devices(
+                        LiveDevices.parse(domain.getXMLDesc(XML_INACTIVE)));
+                if (running != null) {
+                    InstanceSpec was = new InstanceSpec(spec.ref(), spec.type(), spec.config(), running,
+                            spec.volume(), spec.logDir(), spec.idMap());
+                    LiveDevices.apply(domain, VmSettings.domain(was, name, next.accelerator()), next);
                 }
                 if (!Long.valueOf(wantKiB * 1024).equals(balloonTargets.get(name))
                         && domain.getInfo().memory != wantKiB) {

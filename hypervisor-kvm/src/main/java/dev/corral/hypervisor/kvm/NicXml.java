@@ -9,7 +9,8 @@ final class NicXml {
     private NicXml() {
     }
 
-    static void render(StringBuilder x, VmNic n) {
+    /** One {@code <interface>}; without its boot order for a nic plugged into a running VM. */
+    static void render(StringBuilder x, VmNic n, boolean withBootOrder) {
         String type = switch (n.kind()) {
             case BRIDGE -> "bridge";
             case NETWORK -> "network";
@@ -28,7 +29,9 @@ final class NicXml {
         if (n.mtu() > 0) {
             x.append("      <mtu size='").append(n.mtu()).append("'/>\n");
         }
-        x.append("      <boot order='").append(n.bootOrder()).append("'/>\n");
+        if (withBootOrder) {
+            x.append("      <boot order='").append(n.bootOrder()).append("'/>\n");
+        }
         x.append("      <alias name='ua-").append(alias(n.device())).append("'/>\n");
         x.append("    </interface>\n");
     }

@@ -32,6 +32,12 @@ public record VmDisk(String device, Path source, boolean block, String format, M
         }
     }
 
+    /** Whether {@code other} is this disk, but for the boot order (which only a start applies). */
+    boolean sameExceptBootOrder(VmDisk other) {
+        return equals(new VmDisk(other.device, other.source, other.block, other.format, other.media, other.bus,
+                other.readOnly, other.cache, bootOrder));
+    }
+
     public enum Media {
         DISK, CDROM
     }

@@ -20,6 +20,11 @@ public record VmNic(String device, String mac, Kind kind, String source, int mtu
         Objects.requireNonNull(source, "source");
     }
 
+    /** Whether {@code other} is this nic, but for the boot order (which only a start applies). */
+    boolean sameExceptBootOrder(VmNic other) {
+        return equals(new VmNic(other.device, other.mac, other.kind, other.source, other.mtu, bootOrder));
+    }
+
     public enum Kind {
         BRIDGE, NETWORK, MACVLAN
     }

@@ -48,7 +48,7 @@ public final class VmSettings {
         DeviceSet devices = devices(spec.devices(), spec.volume().resolve(ROOT_DISK));
         return new DomainConfig(domainName, uuid(domainName), spec.ref().project() + "/" + spec.ref().name(),
                 accelerator, memory, memory, vcpus(spec.config()), firmware, devices.disks, devices.nics,
-                devices.hostDevices, devices.tpm, spec.logDir().resolve("console.log"));
+                devices.hostDevices, devices.tpm, spec.logDir().resolve("console.log"), spec.devices());
     }
 
     /** The devices of a domain, each checked. */
