@@ -51,9 +51,7 @@ class VmDevicesTest {
         Path isoRoot = Files.createDirectories(dir.resolve("iso"));
         Files.writeString(isoRoot.resolve("hello.txt"), "hello from the cdrom\n");
         Path iso = dir.resolve("tools.iso");
-        Process p = new ProcessBuilder("genisoimage", "-quiet", "-V", "CORRAL", "-o", iso.toString(),
-                isoRoot.toString()).redirectErrorStream(true).start();
-        assertEquals(0, p.waitFor(), () -> new String(readAll(p), StandardCharsets.UTF_8));
+        run("genisoimage", "-quiet", "-V", "CORRAL", "-o", iso.toString(), isoRoot.toString());
 
         incus.run("init", "--vm", "busybox-vm", name).assertSuccess();
         incus.run("config", "device", "add", name, "data", "disk", "source=" + data).assertSuccess();
@@ -89,6 +87,69 @@ class VmDevicesTest {
                 && start.stderr().contains("\"data\""), start.toString());
         assertEquals(name + ",STOPPED", incus.run("list", name, "--columns=ns", "--format=csv").assertSuccess()
                 .stdout().trim());
+    }
+
+    /**
+     * The firmware boots an ISO image whose {@code boot.priority} is above the root disk's, and the root disk again
+     * once the priority is gone. The ISO is made bootable with busybox-vm's own EFI system partition, so the guest
+     * comes up either way; OVMF's console lines say which device it started.
+     */
+    @Test
+    void bootPriorityPutsAnIsoImageFirst(@TempDir Path dir) throws Exception {
+        Path iso = bootableIso(dir);
+        String vm = "vmiso-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            incus.run("init", "--vm", "busybox-vm", vm).assertSuccess();
+            incus.run("config", "device", "add", vm, "install", "disk", "source=" + iso, "boot.priority=10")
+                    .assertSuccess();
+            assertEquals("UEFI QEMU QEMU CD-ROM", bootedFrom(vm));
+            incus.run(Duration.ofMinutes(2), "stop", "--force", vm).assertSuccess();
+            incus.run("config", "device", "unset", vm, "install", "boot.priority").assertSuccess();
+            assertEquals("UEFI Misc Device", bootedFrom(vm), "the root disk (virtio-blk) when the ISO has no priority");
+        } finally {
+            incus.run("delete", "--force", vm);
+        }
+    }
+
+    /** Starts {@code vm} and reads from its console log what the firmware booted (OVMF's "BdsDxe: starting"). */
+    private static String bootedFrom(String vm) throws Exception {
+        incus.run(Duration.ofMinutes(2), "start", vm).assertSuccess();
+        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String log = "";
+        while (System.nanoTime() - end < 0) {
+            // The log is appended to at every start: the last boot is at its end.
+            log = incus.run("console", vm, "--show-log").assertSuccess().stdout();
+            int started = log.lastIndexOf("BdsDxe: starting Boot");
+            if (started >= 0 && log.indexOf("busybox-vm: up", started) > 0) {
+                String line = log.substring(started, log.indexOf('\n', started));
+                return line.substring(line.indexOf('"') + 1, line.lastIndexOf('"')).trim();
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("no complete boot in the console log of " + vm + ":\n" + log);
+    }
+
+    /** An ISO image (El Torito, EFI, no emulation) whose boot image is busybox-vm's EFI system partition. */
+    private static Path bootableIso(Path dir) throws Exception {
+        Path image = Path.of(System.getProperty(Corrald.HOME_PROPERTY), "images", "busybox-vm.qcow2");
+        Path raw = dir.resolve("disk.raw");
+        Path root = Files.createDirectories(dir.resolve("iso"));
+        Path iso = dir.resolve("boot.iso");
+        run("qemu-img", "convert", "-O", "raw", image.toString(), raw.toString());
+        com.fasterxml.jackson.databind.JsonNode esp = Json.MAPPER.readTree(run("sfdisk", "-J", raw.toString()))
+                .at("/partitiontable/partitions/0");
+        run("dd", "if=" + raw, "of=" + root.resolve("efiboot.img"), "bs=512", "skip=" + esp.get("start").asLong(),
+                "count=" + esp.get("size").asLong(), "status=none");
+        run("genisoimage", "-quiet", "-V", "CORRALBOOT", "-e", "efiboot.img", "-no-emul-boot", "-o", iso.toString(),
+                root.toString());
+        return iso;
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(readAll(p), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), () -> String.join(" ", command) + ": " + out);
+        return out;
     }
 
     @Test

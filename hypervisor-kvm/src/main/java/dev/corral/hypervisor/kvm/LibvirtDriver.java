@@ -134,11 +134,14 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
         Domain domain = define(spec.ref(), config);
         balloonTargets.remove(name);
         try {
+            VmConsole.rotateLog(spec);
             domain.create();
-            console.started(name);
         } catch (LibvirtException e) {
             throw new DriverException("Failed to start " + spec.ref().name() + ": " + LibvirtConnection.message(e)
                     + qemuLogTail(name), e);
+        } catch (IOException e) {
+            throw new DriverException("Failed to start " + spec.ref().name() + ": cannot rotate the console log: "
+                    + e.getMessage(), e);
         } finally {
             free(domain);
         }
@@ -294,7 +297,6 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
             }
             return null;
         });
-        console.forget(oldName);
         free(define(to));
     }
 
@@ -310,7 +312,6 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
             }
             return null;
         });
-        console.forget(name);
     }
 
     /** The running VMs; none while libvirt cannot be reached (reconciliation then leaves VMs alone). */

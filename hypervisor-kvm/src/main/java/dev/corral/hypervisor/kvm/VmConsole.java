@@ -11,15 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The serial console of a VM. Attaching opens the domain's console stream ({@code virDomainOpenConsole} through
  * JNA, {@link ConsoleStream}); one thread per session moves output to the client and queued input to the guest.
  * The log is the file virtlogd writes everything the serial port printed to, from the first byte of firmware output
- * ({@code <log file=...>} in the domain): reads of a running VM's log return what came since the previous read (as
- * Incus's reads of a console ring buffer do), a stopped VM's log is the whole file.
+ * ({@code <log file=...>} in the domain). As in Incus, the log is kept from the last start ({@code console.log.old}
+ * keeps the one before) and every read returns all of it.
  */
 final class VmConsole implements InstanceConsole {
 
@@ -30,20 +28,17 @@ final class VmConsole implements InstanceConsole {
     private static final int MAX_BACKLOG = 1 << 20;
 
     private final LibvirtDriver driver;
-    /** Per domain: how much of its console log a read has already returned. */
-    private final Map<String, Long> logOffsets = new ConcurrentHashMap<>();
 
     VmConsole(LibvirtDriver driver) {
         this.driver = driver;
     }
 
-    /** A (re)started domain: its log file goes on from where it is; reads start there. */
-    void started(String domain) {
-        logOffsets.remove(domain);
-    }
-
-    void forget(String domain) {
-        logOffsets.remove(domain);
+    /** Before a start: the previous run's log becomes {@code console.log.old}, as Incus rotates it. */
+    static void rotateLog(InstanceSpec spec) throws IOException {
+        Path log = logFile(spec);
+        if (Files.exists(log)) {
+            Files.move(log, log.resolveSibling("console.log.old"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**
@@ -85,42 +80,19 @@ final class VmConsole implements InstanceConsole {
     @Override
     public byte[] log(InstanceSpec spec) throws IOException {
         Path log = logFile(spec);
-        if (!Files.exists(log)) {
-            return new byte[0];
-        }
-        String domain = driver.domainName(spec.ref());
-        if (driver.status(spec.ref()) == InstanceStatus.STOPPED) {
-            return Files.readAllBytes(log);
-        }
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long length = file.length();
-            long from = logOffsets.getOrDefault(domain, 0L);
-            if (from > length) {
-                from = 0; // truncated meanwhile
-            }
-            byte[] data = new byte[(int) Math.min(Integer.MAX_VALUE - 8, length - from)];
-            file.seek(from);
-            file.readFully(data);
-            logOffsets.put(domain, from + data.length);
-            return data;
-        }
+        return Files.exists(log) ? Files.readAllBytes(log) : new byte[0];
     }
 
+    /** Empties the log; virtlogd appends, so a running VM's next output lands at the start of the emptied file. */
     @Override
     public void clearLog(InstanceSpec spec) throws IOException {
         Path log = logFile(spec);
-        String domain = driver.domainName(spec.ref());
-        if (driver.status(spec.ref()) != InstanceStatus.STOPPED) {
-            logOffsets.put(domain, Files.exists(log) ? Files.size(log) : 0L);
-            return;
-        }
         if (!Files.exists(log)) {
             throw new NoSuchFileException(log.toString());
         }
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "rw")) {
             file.setLength(0);
         }
-        logOffsets.remove(domain);
     }
 
     private static Path logFile(InstanceSpec spec) {
