@@ -152,6 +152,30 @@ class VmDevicesTest {
         return out;
     }
 
+    /** The root disk on each io.bus boots: the guest finds its root file system on NVMe and on virtio-scsi. */
+    @Test
+    void rootDiskOnNvmeAndVirtioScsi() throws Exception {
+        String vm = "vmbus-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            incus.run(Duration.ofMinutes(2), "launch", "--vm", "busybox-vm", vm, "--device", "root,io.bus=nvme")
+                    .assertSuccess();
+            VmGuests.awaitAgent(incus, vm);
+            assertEquals("nvme0n1p2 on / type ext4", mountedRoot(vm));
+            incus.run(Duration.ofMinutes(2), "stop", "--force", vm).assertSuccess();
+            incus.run("config", "device", "set", vm, "root", "io.bus=virtio-scsi").assertSuccess();
+            incus.run(Duration.ofMinutes(2), "start", vm).assertSuccess();
+            VmGuests.awaitAgent(incus, vm);
+            assertEquals("sda2 on / type ext4", mountedRoot(vm));
+        } finally {
+            incus.run("delete", "--force", vm);
+        }
+    }
+
+    private static String mountedRoot(String vm) throws Exception {
+        return incus.run("exec", vm, "--", "sh", "-c", "mount | sed -n 's|^/dev/\\(.* on / type [a-z0-9]*\\).*|\\1|p'")
+                .assertSuccess().stdout().trim();
+    }
+
     @Test
     void badDiskSettingsAreRefused() throws Exception {
         String vm = "vmbad-" + UUID.randomUUID().toString().substring(0, 8);
