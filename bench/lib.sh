@@ -1,4 +1,6 @@
-# Shell helpers shared by bench/run.sh and bench/run-instances.sh (sourced, not run).
+# Shell helpers shared by the bench/run*.sh scripts (sourced, not run). The scripts set ROOT, WORK (their scratch
+# directory), CORRALD, INCUS_SOCKET, INCUSD and BUILD; the daemons they start are in CORRAL_DIR, CORRAL_PID and
+# INCUS_PID, which bench_cleanup stops and removes.
 # shellcheck shell=bash
 
 log() { printf '== %s\n' "$*"; }
@@ -63,4 +65,78 @@ bench_classpath() {
     done
     echo "bench/target/corral-bench-*.jar is missing; run without --no-build" >&2
     return 1
+}
+
+# Builds everything (mvn package) unless the script was given --no-build (BUILD=0).
+build_unless_told() {
+    if [ "${BUILD:-1}" = 1 ]; then
+        log "building (mvn -B -q -DskipTests package)"
+        (cd "$ROOT" && mvn -B -q -DskipTests package)
+    fi
+}
+
+# Starts $CORRALD on a new scratch CORRAL_DIR, its output in $WORK/corrald.log; fails when it does not answer.
+start_corrald() {
+    CORRAL_DIR=$(mktemp -d /tmp/corral-dir.XXXXXX)
+    log "starting corrald with CORRAL_DIR=$CORRAL_DIR"
+    CORRAL_DIR="$CORRAL_DIR" setsid "$CORRALD" >"$WORK/corrald.log" 2>&1 </dev/null &
+    CORRAL_PID=$!
+    wait_for "$CORRAL_DIR/unix.socket" 60 "$CORRAL_PID" "$WORK/corrald.log"
+}
+
+# Stops the corrald start_corrald started (at once after measuring: an idle JVM would compete with Incus).
+stop_corrald() {
+    if [ -n "${CORRAL_PID:-}" ]; then
+        stop_group "$CORRAL_PID" corrald 5
+        CORRAL_PID=""
+    fi
+}
+
+# Succeeds when an Incus answers on $INCUS_SOCKET; starts $INCUSD for the run when none does and the socket is
+# the default one (bench_cleanup stops it again).
+ensure_incus() {
+    answers "$INCUS_SOCKET" && return 0
+    [ -x "$INCUSD" ] && [ "$INCUS_SOCKET" = /var/lib/incus/unix.socket ] || return 1
+    log "starting $INCUSD --group root (stopped again at the end)"
+    setsid "$INCUSD" --group root >"$WORK/incusd.log" 2>&1 </dev/null &
+    INCUS_PID=$!
+    wait_for "$INCUS_SOCKET" 60 "$INCUS_PID" "$WORK/incusd.log"
+}
+
+# The EXIT trap of every script: the script's own cleanup_hook first (when it defines one), then the daemons it
+# started and its files.
+# shellcheck disable=SC2317  # called through the EXIT trap
+bench_cleanup() {
+    local rc=$?
+    trap - INT TERM
+    if declare -F cleanup_hook >/dev/null; then cleanup_hook; fi
+    stop_corrald
+    if [ -n "${INCUS_PID:-}" ]; then
+        log "stopping the incusd this script started"
+        stop_group "$INCUS_PID" incusd 30
+    fi
+    if [ -n "${CORRAL_DIR:-}" ]; then rm -rf -- "$CORRAL_DIR"; fi
+    rm -rf -- "$WORK"
+    exit "$rc"
+}
+
+# The value of key $2 in the result file $WORK/$1.txt; empty when that target did not run.
+kv() { sed -n "s/^$2=//p" "$WORK/$1.txt" 2>/dev/null || true; }
+
+# The request benchmarks' table (RequestBench result files $WORK/corral.txt and $WORK/incus.txt).
+request_table() {
+    local label
+    printf '%-8s %10s %9s %9s %9s %9s %7s %8s %7s\n' target req/s 'p50 ms' 'p90 ms' 'p99 ms' 'max ms' errors bytes \
+        'cli cpu'
+    for label in corral incus; do
+        if [ -s "$WORK/$label.txt" ]; then
+            printf '%-8s %10s %9s %9s %9s %9s %7s %8s %7s\n' "$label" "$(kv "$label" rps)" "$(kv "$label" p50_ms)" \
+                "$(kv "$label" p90_ms)" "$(kv "$label" p99_ms)" "$(kv "$label" max_ms)" "$(kv "$label" errors)" \
+                "$(kv "$label" body_bytes)" "$(kv "$label" client_cores)"
+        else
+            printf '%-8s %10s\n' "$label" "not run"
+        fi
+    done
+    echo "corral/incus  p99 ratio $(ratio "$(kv corral p99_ms)" "$(kv incus p99_ms)") (lower is better)," \
+        "req/s ratio $(ratio "$(kv corral rps)" "$(kv incus rps)") (higher is better)"
 }

@@ -63,7 +63,6 @@ CORRAL_DIR=""
 CORRAL_PID=""
 INCUS_PID=""
 INCUS_TOUCHED=0
-IMAGE_IMPORTED=""
 
 # The incus CLI against Corral's scratch directory or against Incus's socket.
 on_corral() { INCUS_DIR=$CORRAL_DIR INCUS_CONF=$WORK/conf-corral "$INCUS" "$@"; }
@@ -116,8 +115,7 @@ measure() {
 stop_corral() {
     if [ -n "$CORRAL_PID" ]; then
         on_corral delete -f "$NAME" >/dev/null 2>&1 || true
-        stop_group "$CORRAL_PID" corrald 5
-        CORRAL_PID=""
+        stop_corrald
     fi
 }
 
@@ -145,50 +143,28 @@ incus_setup() {
 }
 
 # shellcheck disable=SC2317  # called through the EXIT trap
-cleanup() {
-    local rc=$?
-    trap - INT TERM
+cleanup_hook() {
     stop_corral
     incus_teardown
-    if [ -n "$INCUS_PID" ]; then
-        log "stopping the incusd this script started"
-        stop_group "$INCUS_PID" incusd 30
-    fi
-    if [ -n "$CORRAL_DIR" ]; then rm -rf -- "$CORRAL_DIR"; fi
-    rm -rf -- "$WORK"
-    exit "$rc"
 }
-trap cleanup EXIT
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
 for tool in bc cmp setsid; do
     command -v "$tool" >/dev/null || { echo "run-exec-files.sh: $tool is required" >&2; exit 2; }
 done
 [ -x "$INCUS" ] || { echo "run-exec-files.sh: $INCUS is required (incus-client)" >&2; exit 2; }
-if [ "$BUILD" = 1 ]; then
-    log "building (mvn -DskipTests package)"
-    (cd "$ROOT" && mvn -B -q -DskipTests package)
-fi
+build_unless_told
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom >"$WORK/payload"
 
 if [ "$ONLY" != incus ]; then
-    CORRAL_DIR=$(mktemp -d /tmp/corral-bench-ef-dir.XXXXXX)
-    log "starting corrald on $CORRAL_DIR"
-    CORRAL_DIR=$CORRAL_DIR setsid "$CORRALD" >"$WORK/corrald.log" 2>&1 &
-    CORRAL_PID=$!
-    wait_for "$CORRAL_DIR/unix.socket" 60 "$CORRAL_PID" "$WORK/corrald.log"
+    start_corrald
     measure corral on_corral
     stop_corral
 fi
 
 if [ "$ONLY" != corral ]; then
-    if ! answers "$INCUS_SOCKET"; then
-        [ -x "$INCUSD" ] || { echo "run-exec-files.sh: no Incus answers on $INCUS_SOCKET" >&2; exit 1; }
-        log "starting incusd (stopped again at the end)"
-        setsid "$INCUSD" --group root >"$WORK/incusd.log" 2>&1 &
-        INCUS_PID=$!
-        wait_for "$INCUS_SOCKET" 60 "$INCUS_PID" "$WORK/incusd.log"
-    fi
+    ensure_incus || { echo "run-exec-files.sh: no Incus answers on $INCUS_SOCKET" >&2; exit 1; }
     incus_setup
     measure incus on_incus
     incus_teardown

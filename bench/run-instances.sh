@@ -125,10 +125,7 @@ kill_corral_containers() {
 }
 
 stop_corral() {
-    if [ -n "$CORRAL_PID" ]; then
-        stop_group "$CORRAL_PID" corrald 5
-        CORRAL_PID=""
-    fi
+    stop_corrald
     kill_corral_containers
 }
 
@@ -182,27 +179,15 @@ incus_setup() {
 }
 
 # shellcheck disable=SC2317  # called through the EXIT trap
-cleanup() {
-    local rc=$?
-    trap - INT TERM
+cleanup_hook() {
     if [ -n "$CORRAL_PID" ] && answers "$CORRAL_DIR/unix.socket"; then
         sweep "$CORRAL_DIR/unix.socket" corral || true
     fi
     stop_corral
     incus_teardown
-    if [ -n "$INCUS_PID" ]; then
-        log "stopping the incusd this script started"
-        stop_group "$INCUS_PID" incusd 30
-    fi
-    if [ -n "$CORRAL_DIR" ]; then rm -rf -- "$CORRAL_DIR"; fi
-    rm -rf -- "$WORK"
-    exit "$rc"
 }
-trap cleanup EXIT
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
-
-# The value of key $2 in the result file of $1; empty (and success) when the target did not run.
-kv() { sed -n "s/^$2=//p" "$WORK/$1.txt" 2>/dev/null || true; }
 
 # "yes"/"no" for a goal: $1 op $2, or "n/a" when $1 is missing.
 goal() {
@@ -229,10 +214,7 @@ latency_row() {
         "$i50" "$i99" "$(kv incus "${phase}_errors")" "$(ratio "$c50" "$i50")" "$(ratio "$c99" "$i99")"
 }
 
-if [ "$BUILD" = 1 ]; then
-    log "building (mvn -B -q -DskipTests package)"
-    (cd "$ROOT" && mvn -B -q -DskipTests package)
-fi
+build_unless_told
 CP=$(bench_classpath "$ROOT") || exit 2
 if [ ! -f "$IMAGE_TARBALL" ]; then
     echo "run-instances.sh: $IMAGE_TARBALL is missing (build the packaging module)" >&2
@@ -246,11 +228,7 @@ log "settings: $COUNT instances, $PARALLEL operations at a time; $REQUESTS reque
 # --- Corral ---------------------------------------------------------------------------------------------
 if [ "$ONLY" != incus ]; then
     if [ -x "$CORRALD" ]; then
-        CORRAL_DIR=$(mktemp -d /tmp/corral-dir.XXXXXX)
-        log "starting corrald with CORRAL_DIR=$CORRAL_DIR"
-        CORRAL_DIR="$CORRAL_DIR" setsid "$CORRALD" >"$WORK/corrald.log" 2>&1 </dev/null &
-        CORRAL_PID=$!
-        if wait_for "$CORRAL_DIR/unix.socket" 60 "$CORRAL_PID" "$WORK/corrald.log"; then
+        if start_corrald; then
             measure corral "$CORRAL_DIR/unix.socket" || STATUS=1
         else
             STATUS=1
@@ -259,7 +237,6 @@ if [ "$ONLY" != incus ]; then
             echo "--- last lines of the corrald log ---" >&2
             tail -n 40 "$WORK/corrald.log" >&2
         fi
-        # Stop it now so an idle JVM does not compete with Incus for the CPU.
         stop_corral
     else
         echo "run-instances.sh: $CORRALD not found: Corral skipped (build the packaging module)" >&2
@@ -269,18 +246,9 @@ fi
 
 # --- Incus ----------------------------------------------------------------------------------------------
 if [ "$ONLY" != corral ]; then
-    INCUS_UP=0
     if ! command -v incus >/dev/null; then
         echo "run-instances.sh: the incus CLI is missing (it sets Incus up): Incus skipped" >&2
-    elif answers "$INCUS_SOCKET"; then
-        INCUS_UP=1
-    elif [ -x "$INCUSD" ] && [ "$INCUS_SOCKET" = /var/lib/incus/unix.socket ]; then
-        log "starting $INCUSD --group root (stopped again at the end)"
-        setsid "$INCUSD" --group root >"$WORK/incusd.log" 2>&1 </dev/null &
-        INCUS_PID=$!
-        if wait_for "$INCUS_SOCKET" 60 "$INCUS_PID" "$WORK/incusd.log"; then INCUS_UP=1; fi
-    fi
-    if [ "$INCUS_UP" = 1 ]; then
+    elif ensure_incus; then
         incus_setup
         measure incus "$INCUS_SOCKET" --image "$ALIAS" --profile "$PROFILE" || STATUS=1
         incus_teardown

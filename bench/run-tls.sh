@@ -141,19 +141,8 @@ restore_incus() {
 }
 
 # shellcheck disable=SC2317  # called through the EXIT trap
-cleanup() {
-    local rc=$?
-    restore_incus
-    if [ -n "$CORRAL_PID" ]; then stop_group "$CORRAL_PID" corrald 5; fi
-    if [ -n "$INCUS_PID" ]; then
-        log "stopping the incusd this script started"
-        stop_group "$INCUS_PID" incusd 30
-    fi
-    if [ -n "$CORRAL_DIR" ]; then rm -rf -- "$CORRAL_DIR"; fi
-    rm -rf -- "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
+cleanup_hook() { restore_incus; }
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Runs RequestBench over HTTPS against $2 (host:port), pinning the server certificate $3 if not empty; the
@@ -166,23 +155,7 @@ request_bench() {
         --concurrency "$CONCURRENCY" --warmup "$WARMUP" --duration "$DURATION" --result-file "$WORK/$label.txt"
 }
 
-kv() { sed -n "s/^$2=//p" "$WORK/$1.txt" 2>/dev/null; }
-
-row() {
-    local label=$1
-    if [ -s "$WORK/$label.txt" ]; then
-        printf '%-8s %10s %9s %9s %9s %9s %7s %8s %7s\n' "$label" "$(kv "$label" rps)" "$(kv "$label" p50_ms)" \
-            "$(kv "$label" p90_ms)" "$(kv "$label" p99_ms)" "$(kv "$label" max_ms)" "$(kv "$label" errors)" \
-            "$(kv "$label" body_bytes)" "$(kv "$label" client_cores)"
-    else
-        printf '%-8s %10s\n' "$label" "not run"
-    fi
-}
-
-if [ "$BUILD" = 1 ]; then
-    log "building (mvn -B -q -DskipTests package)"
-    (cd "$ROOT" && mvn -B -q -DskipTests package)
-fi
+build_unless_told
 CP=$(bench_classpath "$ROOT") || exit 2
 
 # A new client certificate per run: ECDSA P-384, self-signed, for TLS client authentication. The key goes
@@ -201,11 +174,7 @@ log "settings: GET $REQ_PATH over TLS 1.3 with a client certificate (${CERT_FP:0
 
 # --- Corral ---------------------------------------------------------------------------------------------
 if [ -x "$CORRALD" ]; then
-    CORRAL_DIR=$(mktemp -d /tmp/corral-dir.XXXXXX)
-    log "starting corrald with CORRAL_DIR=$CORRAL_DIR"
-    CORRAL_DIR="$CORRAL_DIR" setsid "$CORRALD" >"$WORK/corrald.log" 2>&1 </dev/null &
-    CORRAL_PID=$!
-    if wait_for "$CORRAL_DIR/unix.socket" 60 "$CORRAL_PID" "$WORK/corrald.log"; then
+    if start_corrald; then
         CORRAL_ADDR=127.0.0.1:$(free_port)
         if set_https_address "$CORRAL_DIR/unix.socket" "$CORRAL_ADDR" && trust_client "$CORRAL_DIR/unix.socket" \
             && wait_trusted "$CORRAL_ADDR"; then
@@ -218,25 +187,14 @@ if [ -x "$CORRALD" ]; then
     else
         STATUS=1
     fi
-    # Stop it now so an idle JVM does not compete with Incus for the CPU.
-    stop_group "$CORRAL_PID" corrald 5
-    CORRAL_PID=""
+    stop_corrald
 else
     echo "run-tls.sh: $CORRALD not found: Corral skipped (build the packaging module)" >&2
     STATUS=2
 fi
 
 # --- Incus ----------------------------------------------------------------------------------------------
-INCUS_UP=0
-if answers "$INCUS_SOCKET"; then
-    INCUS_UP=1
-elif [ -x "$INCUSD" ] && [ "$INCUS_SOCKET" = /var/lib/incus/unix.socket ]; then
-    log "starting $INCUSD --group root (stopped again at the end)"
-    setsid "$INCUSD" --group root >"$WORK/incusd.log" 2>&1 </dev/null &
-    INCUS_PID=$!
-    if wait_for "$INCUS_SOCKET" 60 "$INCUS_PID" "$WORK/incusd.log"; then INCUS_UP=1; fi
-fi
-if [ "$INCUS_UP" = 1 ]; then
+if ensure_incus; then
     if server=$(api "$INCUS_SOCKET" GET /1.0); then
         ready=1
         INCUS_ADDR_OLD=$(jq -r '.metadata.config["core.https_address"] // ""' <<<"$server")
@@ -273,9 +231,5 @@ fi
 
 # --- Side by side ---------------------------------------------------------------------------------------
 echo
-printf '%-8s %10s %9s %9s %9s %9s %7s %8s %7s\n' target req/s 'p50 ms' 'p90 ms' 'p99 ms' 'max ms' errors bytes 'cli cpu'
-row corral
-row incus
-echo "corral/incus  p99 ratio $(ratio "$(kv corral p99_ms)" "$(kv incus p99_ms)") (lower is better)," \
-    "req/s ratio $(ratio "$(kv corral rps)" "$(kv incus rps)") (higher is better)"
+request_table
 exit "$STATUS"

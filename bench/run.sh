@@ -58,19 +58,7 @@ CORRAL_PID=""
 INCUS_PID=""
 STATUS=0
 
-# shellcheck disable=SC2317  # called through the EXIT trap
-cleanup() {
-    local rc=$?
-    if [ -n "$CORRAL_PID" ]; then stop_group "$CORRAL_PID" corrald 5; fi
-    if [ -n "$INCUS_PID" ]; then
-        log "stopping the incusd this script started"
-        stop_group "$INCUS_PID" incusd 30
-    fi
-    if [ -n "$CORRAL_DIR" ]; then rm -rf -- "$CORRAL_DIR"; fi
-    rm -rf -- "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Runs RequestBench against one socket; the figures land in $WORK/<label>.txt.
@@ -81,23 +69,7 @@ request_bench() {
         --concurrency "$CONCURRENCY" --warmup "$WARMUP" --duration "$DURATION" --result-file "$WORK/$label.txt"
 }
 
-kv() { sed -n "s/^$2=//p" "$WORK/$1.txt" 2>/dev/null; }
-
-row() {
-    local label=$1
-    if [ -s "$WORK/$label.txt" ]; then
-        printf '%-8s %10s %9s %9s %9s %9s %7s %8s %7s\n' "$label" "$(kv "$label" rps)" "$(kv "$label" p50_ms)" \
-            "$(kv "$label" p90_ms)" "$(kv "$label" p99_ms)" "$(kv "$label" max_ms)" "$(kv "$label" errors)" \
-            "$(kv "$label" body_bytes)" "$(kv "$label" client_cores)"
-    else
-        printf '%-8s %10s\n' "$label" "not run"
-    fi
-}
-
-if [ "$BUILD" = 1 ]; then
-    log "building (mvn -B -q -DskipTests package)"
-    (cd "$ROOT" && mvn -B -q -DskipTests package)
-fi
+build_unless_told
 CP=$(bench_classpath "$ROOT") || exit 2
 
 log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other work skews the figures)"
@@ -105,34 +77,19 @@ log "settings: GET $REQ_PATH, concurrency $CONCURRENCY, warm-up ${WARMUP}s, meas
 
 # --- Corral ---------------------------------------------------------------------------------------------
 if [ -x "$CORRALD" ]; then
-    CORRAL_DIR=$(mktemp -d /tmp/corral-dir.XXXXXX)
-    log "starting corrald with CORRAL_DIR=$CORRAL_DIR"
-    CORRAL_DIR="$CORRAL_DIR" setsid "$CORRALD" >"$WORK/corrald.log" 2>&1 </dev/null &
-    CORRAL_PID=$!
-    if wait_for "$CORRAL_DIR/unix.socket" 60 "$CORRAL_PID" "$WORK/corrald.log"; then
+    if start_corrald; then
         request_bench corral "$CORRAL_DIR/unix.socket" || STATUS=1
     else
         STATUS=1
     fi
-    # Stop it now so an idle JVM does not compete with Incus for the CPU.
-    stop_group "$CORRAL_PID" corrald 5
-    CORRAL_PID=""
+    stop_corrald
 else
     echo "run.sh: $CORRALD not found: Corral skipped (build the packaging module)" >&2
     STATUS=2
 fi
 
 # --- Incus ----------------------------------------------------------------------------------------------
-INCUS_UP=0
-if answers "$INCUS_SOCKET"; then
-    INCUS_UP=1
-elif [ -x "$INCUSD" ] && [ "$INCUS_SOCKET" = /var/lib/incus/unix.socket ]; then
-    log "starting $INCUSD --group root (stopped again at the end)"
-    setsid "$INCUSD" --group root >"$WORK/incusd.log" 2>&1 </dev/null &
-    INCUS_PID=$!
-    if wait_for "$INCUS_SOCKET" 60 "$INCUS_PID" "$WORK/incusd.log"; then INCUS_UP=1; fi
-fi
-if [ "$INCUS_UP" = 1 ]; then
+if ensure_incus; then
     request_bench incus "$INCUS_SOCKET" || STATUS=1
 else
     echo "run.sh: no Incus answering on $INCUS_SOCKET: Incus skipped" >&2
@@ -140,11 +97,7 @@ fi
 
 # --- Side by side ---------------------------------------------------------------------------------------
 echo
-printf '%-8s %10s %9s %9s %9s %9s %7s %8s %7s\n' target req/s 'p50 ms' 'p90 ms' 'p99 ms' 'max ms' errors bytes 'cli cpu'
-row corral
-row incus
-echo "corral/incus  p99 ratio $(ratio "$(kv corral p99_ms)" "$(kv incus p99_ms)") (lower is better)," \
-    "req/s ratio $(ratio "$(kv corral rps)" "$(kv incus rps)") (higher is better)"
+request_table
 echo
 
 # --- Start-up -------------------------------------------------------------------------------------------
