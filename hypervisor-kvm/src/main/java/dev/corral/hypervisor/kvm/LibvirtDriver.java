@@ -131,6 +131,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
         });
         DomainConfig config = VmSettings.domain(spec, name, options.accelerator().get());
         config.disks().forEach(DiskSettings::checkSource);
+        config.nics().forEach(nic -> NicSettings.checkParent(nic, NicSettings.SYS_CLASS_NET));
         Domain domain = define(spec.ref(), config);
         balloonTargets.remove(name);
         try {

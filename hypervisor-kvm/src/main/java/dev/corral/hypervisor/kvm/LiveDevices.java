@@ -71,6 +71,11 @@ final class LiveDevices {
                 DiskSettings.checkSource(newDisks.get(name));
             }
         }
+        for (String name : changedNics) {
+            if (newNics.get(name) != null) {
+                NicSettings.checkParent(newNics.get(name), NicSettings.SYS_CLASS_NET);
+            }
+        }
         Document live = parse(domain.getXMLDesc(0));
         for (String name : changedDisks) {
             if (oldDisks.containsKey(name)) {

@@ -13,7 +13,6 @@ final class NicXml {
     static void render(StringBuilder x, VmNic n, boolean withBootOrder) {
         String type = switch (n.kind()) {
             case BRIDGE -> "bridge";
-            case NETWORK -> "network";
             case MACVLAN -> "direct";
         };
         x.append("    <interface type='").append(type).append("'>\n");
@@ -22,8 +21,10 @@ final class NicXml {
         }
         switch (n.kind()) {
             case BRIDGE -> x.append("      <source bridge='").append(esc(n.source())).append("'/>\n");
-            case NETWORK -> x.append("      <source network='").append(esc(n.source())).append("'/>\n");
             case MACVLAN -> x.append("      <source dev='").append(esc(n.source())).append("' mode='bridge'/>\n");
+        }
+        if (n.hostName() != null) {
+            x.append("      <target dev='").append(esc(n.hostName())).append("'/>\n");
         }
         x.append("      <model type='virtio'/>\n");
         if (n.mtu() > 0) {

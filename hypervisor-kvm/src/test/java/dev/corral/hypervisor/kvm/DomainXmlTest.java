@@ -151,12 +151,26 @@ class DomainXmlTest {
     }
 
     @Test
-    void networkNicsInNameOrder() {
+    void nicsInNameOrderWithHostNameAndMacvlan() {
         String xml = render(Map.of(), Map.of("root", ROOT,
-                "eth1", Map.of("type", "nic", "network", "default"),
-                "eth0", Map.of("type", "nic", "network", "lan")), DomainConfig.Accelerator.TCG);
-        assertContains(xml, "<interface type='network'>\n      <source network='lan'/>");
-        assertTrue(xml.indexOf("ua-eth0") < xml.indexOf("ua-eth1"));
+                "eth1", Map.of("type", "nic", "nictype", "macvlan", "parent", "enp5s0"),
+                "eth0", Map.of("type", "nic", "nictype", "bridged", "parent", "br0", "host_name", "tap-v1")),
+                DomainConfig.Accelerator.TCG);
+        assertContains(xml, """
+                    <interface type='bridge'>
+                      <source bridge='br0'/>
+                      <target dev='tap-v1'/>
+                      <model type='virtio'/>
+                      <boot order='2'/>
+                      <alias name='ua-eth0'/>
+                    </interface>
+                    <interface type='direct'>
+                      <source dev='enp5s0' mode='bridge'/>
+                      <model type='virtio'/>
+                      <boot order='3'/>
+                      <alias name='ua-eth1'/>
+                    </interface>
+                """);
         assertFalse(xml.contains("<mac "), "libvirt picks the MAC when hwaddr is unset");
     }
 

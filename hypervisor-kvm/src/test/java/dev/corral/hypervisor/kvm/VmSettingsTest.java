@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.api.ApiException;
+import dev.corral.instance.DriverException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -58,11 +59,23 @@ class VmSettingsTest {
         assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("root", Map.of("type", "disk", "path", "/",
                 "pool", "default", "io.bus", "sata"))), "io.bus");
         assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic"))),
-                "a nic needs");
-        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "network", "x",
-                "hwaddr", "zz"))), "hwaddr");
-        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "network", "x",
-                "mtu", "12"))), "mtu");
+                "Missing nic type");
+        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "network", "lan"))),
+                "Failed to load network \"lan\"");
+        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "nictype", "p2p",
+                "parent", "x"))), "Unsupported nic type \"p2p\"");
+        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "nictype",
+                "bridged"))), "Missing \"parent\"");
+        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "nictype",
+                "bridged", "parent", "a-very-long-bridge-name"))), "Invalid interface name");
+        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "nictype",
+                "macvlan", "parent", "eth0", "host_name", "t0"))), "bridged nics only");
+        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "nictype",
+                "bridged", "parent", "br0", "vlan", "10"))), "vlan");
+        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "nictype",
+                "bridged", "parent", "br0", "hwaddr", "zz"))), "Invalid MAC address");
+        assertBadRequest(() -> VmSettings.validate(Map.of(), Map.of("eth0", Map.of("type", "nic", "nictype",
+                "bridged", "parent", "br0", "mtu", "12"))), "mtu");
     }
 
     private static void assertBadDevice(Map<String, String> device, String fragment) {
@@ -93,6 +106,21 @@ class VmSettingsTest {
         fine.put("iso", Map.of("type", "disk", "source", "/missing/a.iso", "boot.priority", "3"));
         fine.put("t", Map.of("type", "tpm"));
         VmSettings.validate(Map.of(), fine); // a missing source is an error when the VM starts, as in Incus
+    }
+
+    @Test
+    void nicParentMustExistAtStart(@TempDir Path sys) throws Exception {
+        Files.createDirectories(sys.resolve("br0/bridge"));
+        Files.createDirectories(sys.resolve("eth9"));
+        VmNic bridged = NicSettings.nic("n", Map.of("type", "nic", "nictype", "bridged", "parent", "br0"), 1);
+        NicSettings.checkParent(bridged, sys);
+        NicSettings.checkParent(NicSettings.nic("n", Map.of("nictype", "macvlan", "parent", "eth9"), 1), sys);
+        DriverException notBridge = assertThrows(DriverException.class, () -> NicSettings.checkParent(
+                NicSettings.nic("n", Map.of("nictype", "bridged", "parent", "eth9"), 1), sys));
+        assertTrue(notBridge.getMessage().contains("\"eth9\" is not a bridge"), notBridge.getMessage());
+        DriverException missing = assertThrows(DriverException.class, () -> NicSettings.checkParent(
+                NicSettings.nic("n", Map.of("nictype", "macvlan", "parent", "eth7"), 1), sys));
+        assertTrue(missing.getMessage().contains("Parent device \"eth7\" doesn't exist"), missing.getMessage());
     }
 
     @Test
