@@ -17,10 +17,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A VM's disks and TPM through the real {@code incus} CLI, seen from inside a real guest: a host file on
- * virtio-scsi, another on NVMe, an ISO image as a CD-ROM the guest mounts, a TPM emulated by swtpm, a disk plugged
- * into and out of the running VM; then the errors for bad disk settings, for a TPM removed from a running VM and for
- * a source that is gone when the VM starts.
+ * A VM's devices through the real {@code incus} CLI, seen from inside a real guest: a host file on virtio-scsi,
+ * another on NVMe, an ISO image as a CD-ROM the guest mounts and one it boots from, the root disk on each bus, a TPM
+ * emulated by swtpm, a disk plugged in and out of the running VM; and the errors for bad settings, for a TPM removed
+ * from a running VM, for a disk source that is gone and for passthrough devices this host does not have.
  */
 class VmDevicesTest {
 
@@ -190,6 +190,33 @@ class VmDevicesTest {
             assertRefused(vm, "at most one tpm", "t2", "tpm");
             String config = incus.run("config", "show", vm).assertSuccess().stdout();
             assertTrue(config.contains("t1:") && !config.contains("t2:") && !config.contains(" d:"), config);
+        } finally {
+            incus.run("delete", "--force", vm);
+        }
+    }
+
+    /** Passthrough devices this host does not have: refused when malformed, and the start fails naming them. */
+    @Test
+    void hostDevicesTheHostLacks() throws Exception {
+        String vm = "vmpt-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            incus.run("init", "--vm", "busybox-vm", vm).assertSuccess();
+            assertRefused(vm, "Invalid PCI address \"zz\"", "g", "gpu", "pci=zz");
+            assertRefused(vm, "Cannot use \"vendorid\" when \"pci\" is set", "g", "gpu", "pci=01:00.0",
+                    "vendorid=10de");
+            assertRefused(vm, "needs \"vendorid\" and \"productid\"", "u", "usb", "vendorid=046d");
+            incus.run("config", "device", "add", vm, "p", "pci", "address=ff:1f.7").assertSuccess();
+            IncusCli.Result start = incus.run(Duration.ofMinutes(2), "start", vm);
+            assertTrue(start.exitCode() != 0 && start.stderr().contains("Failed to start device \"p\": Failed to get"
+                    + " PCI device info for \"0000:ff:1f.7\""), start.toString());
+            assertEquals(vm + ",STOPPED", incus.run("list", vm, "--columns=ns", "--format=csv").assertSuccess()
+                    .stdout().trim());
+            String config = incus.run("config", "show", vm).assertSuccess().stdout();
+            assertTrue(config.contains("address: ff:1f.7"), config);
+            incus.run("config", "device", "remove", vm, "p").assertSuccess();
+            // A USB device that is not required (Incus's default) does not keep the VM from starting.
+            incus.run("config", "device", "add", vm, "u", "usb", "vendorid=ffff", "productid=0001").assertSuccess();
+            incus.run(Duration.ofMinutes(2), "start", vm).assertSuccess();
         } finally {
             incus.run("delete", "--force", vm);
         }

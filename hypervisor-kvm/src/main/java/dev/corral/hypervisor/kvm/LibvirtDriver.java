@@ -132,6 +132,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
         DomainConfig config = VmSettings.domain(spec, name, options.accelerator().get());
         config.disks().forEach(DiskSettings::checkSource);
         config.nics().forEach(nic -> NicSettings.checkParent(nic, NicSettings.SYS_CLASS_NET));
+        config.hostDevices().forEach(HostDeviceSettings::checkAvailable);
         Domain domain = define(spec.ref(), config);
         balloonTargets.remove(name);
         try {

@@ -79,7 +79,7 @@ public final class VmSettings {
                     }
                 }
                 case "nic" -> nics.add(NicSettings.nic(name, device, boot.get(name)));
-                case "gpu", "pci", "usb" -> hostDevices.add(HostDeviceSettings.hostDevice(name, device));
+                case "gpu", "pci", "usb" -> hostDevices.add(HostDeviceSettings.hostDevice(name, device, HostDeviceSettings.SYS));
                 case "tpm" -> {
                     if (tpm != null) {
                         throw DiskSettings.invalid(name, "a virtual machine has at most one tpm device (\"" + tpm

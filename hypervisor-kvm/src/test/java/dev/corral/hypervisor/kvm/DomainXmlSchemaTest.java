@@ -9,6 +9,7 @@ import dev.corral.instance.InstanceType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,12 +31,20 @@ class DomainXmlSchemaTest {
                 "fast", Map.of("type", "disk", "source", "/srv/f.img", "io.bus", "nvme"),
                 "install", Map.of("type", "disk", "source", "/srv/debian.iso", "boot.priority", "10"),
                 "eth0", Map.of("type", "nic", "nictype", "bridged", "parent", "br0", "hwaddr", "00:16:3e:00:00:01",
-                        "mtu", "1400"),
+                        "mtu", "1400", "host_name", "tap0"),
+                "eth1", Map.of("type", "nic", "nictype", "macvlan", "parent", "eth0"),
                 "vtpm", Map.of("type", "tpm"));
         InstanceSpec spec = new InstanceSpec(new InstanceRef("default", "v1"), InstanceType.VIRTUAL_MACHINE,
                 Map.of("security.secureboot", "true"), devices, Path.of("/pool/v1"), Path.of("/logs/v1"), null);
+        DomainConfig c = VmSettings.domain(spec, "corral-v1", DomainConfig.Accelerator.TCG);
+        // Host devices as if the host had them (this one may have none).
+        List<HostDevice> hostDevices = List.of(
+                new HostDevice("gpu0", HostDevice.Kind.PCI, "0000:01:00.0", null, null, 0, 0, true, null),
+                new HostDevice("stick", HostDevice.Kind.USB, null, "046d", "c52b", 1, 5, false, null));
+        c = new DomainConfig(c.name(), c.uuid(), c.title(), c.accelerator(), c.memoryBytes(), c.currentMemoryBytes(),
+                c.vcpus(), c.firmware(), c.disks(), c.nics(), hostDevices, c.tpm(), c.consoleLog(), c.devices());
         Path xml = dir.resolve("domain.xml");
-        Files.writeString(xml, DomainXml.render(VmSettings.domain(spec, "corral-v1", DomainConfig.Accelerator.TCG)));
+        Files.writeString(xml, DomainXml.render(c));
         Process p = new ProcessBuilder(VALIDATE.toString(), xml.toString(), "domain").redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
