@@ -18,6 +18,8 @@ packages+=(tmux)
 packages+=(genisoimage)
 # libxml2-utils: xmllint, which virt-xml-validate runs (the domain XML tests check against libvirt's schema).
 packages+=(libxml2-utils)
+# nftables: the NAT rules of VM proxy devices.
+packages+=(nftables)
 
 # Unprivileged containers map their ids into root's subordinate range (as Incus's package sets up).
 for f in /etc/subuid /etc/subgid; do

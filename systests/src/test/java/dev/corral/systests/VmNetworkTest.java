@@ -98,6 +98,47 @@ class VmNetworkTest {
         assertTrue(bad.exitCode() != 0 && bad.stderr().contains("Missing \"parent\""), bad.toString());
     }
 
+    /**
+     * A NAT proxy's rules exist while the VM runs, follow a change of the device live, and go when it stops. Only
+     * the host's rule set is looked at: no traffic is sent through them.
+     */
+    @Test
+    void natProxyRulesFollowTheVm() throws Exception {
+        String id = id();
+        String bridge = "cbr" + id;
+        host(true, "ip", "link", "add", bridge, "type", "bridge");
+        undo.add(new String[] {"ip", "link", "del", bridge});
+        String vm = vm("vmpx");
+        incus.run("config", "device", "add", vm, "eth0", "nic", "nictype=bridged", "parent=" + bridge,
+                "ipv4.address=" + GUEST).assertSuccess();
+        IncusCli.Result notNat = incus.run("config", "device", "add", vm, "web", "proxy", "listen=tcp:192.0.2.254:8080",
+                "connect=tcp:0.0.0.0:80");
+        assertTrue(notNat.exitCode() != 0 && notNat.stderr().contains(
+                "Only NAT mode is supported for proxies on VM instances"), notNat.toString());
+        incus.run("config", "device", "add", vm, "web", "proxy", "listen=tcp:192.0.2.254:8080",
+                "connect=tcp:0.0.0.0:80", "nat=true").assertSuccess();
+        String comment = "proxy devices of ";
+        incus.run(Duration.ofMinutes(2), "start", vm).assertSuccess();
+        String rules = ruleset();
+        assertTrue(rules.contains(comment) && rules.contains("-" + vm + "\"")
+                && rules.contains("ip daddr 192.0.2.254 tcp dport 8080 dnat ip to " + GUEST + ":80"), rules);
+
+        incus.run("config", "device", "set", vm, "web", "listen=tcp:192.0.2.254:9090").assertSuccess();
+        rules = ruleset();
+        assertTrue(rules.contains("tcp dport 9090 dnat ip to " + GUEST + ":80") && !rules.contains("dport 8080"),
+                rules);
+
+        incus.run(Duration.ofMinutes(2), "stop", "--force", vm).assertSuccess();
+        assertTrue(!ruleset().contains("-" + vm + "\""), "the table is gone with the VM");
+    }
+
+    private static String ruleset() throws Exception {
+        Process p = new ProcessBuilder("nft", "list", "ruleset").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
     /** A namespace with the peer address on one end of a veth pair; returns the other end, up, on the host. */
     private String peerNamespace(String id) throws Exception {
         String ns = "corral-" + id;

@@ -76,6 +76,13 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
     /** Per running domain: the balloon size last asked for (the guest reaches it once its balloon driver runs). */
     private final Map<String, Long> balloonTargets = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Runnable onDomainStopped = () -> { };
+    /** Work after a domain stopped that must not block libvirt's event thread (running nft). */
+    private final java.util.concurrent.ExecutorService cleanups = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "corral-vm-cleanup");
+                t.setDaemon(true);
+                return t;
+            });
 
     public LibvirtDriver(Options options) {
         this.options = options;
@@ -133,11 +140,20 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
         config.disks().forEach(DiskSettings::checkSource);
         config.nics().forEach(nic -> NicSettings.checkParent(nic, NicSettings.SYS_CLASS_NET));
         config.hostDevices().forEach(HostDeviceSettings::checkAvailable);
+        List<ProxyNat> proxies = ProxySettings.rules(spec.devices());
         Domain domain = define(spec.ref(), config);
         balloonTargets.remove(name);
         try {
             VmConsole.rotateLog(spec);
             domain.create();
+            if (!proxies.isEmpty()) {
+                try {
+                    NatTables.apply(name, proxies);
+                } catch (DriverException e) {
+                    domain.destroy();
+                    throw e;
+                }
+            }
         } catch (LibvirtException e) {
             throw new DriverException("Failed to start " + spec.ref().name() + ": " + LibvirtConnection.message(e)
                     + qemuLogTail(name), e);
@@ -192,6 +208,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
             }
             return null;
         });
+        removeNat(name);
     }
 
     @Override
@@ -271,11 +288,13 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
                 }
                 Map<String, Map<String, String>> running = DomainXml.devices(
                         LiveDevices.parse(domain.getXMLDesc(XML_INACTIVE)));
+                List<ProxyNat> proxies = ProxySettings.rules(spec.devices());
                 if (running != null) {
                     InstanceSpec was = new InstanceSpec(spec.ref(), spec.type(), spec.config(), running,
                             spec.volume(), spec.logDir(), spec.idMap());
                     LiveDevices.apply(domain, VmSettings.domain(was, name, next.accelerator()), next);
                 }
+                NatTables.apply(name, proxies);
                 if (!Long.valueOf(wantKiB * 1024).equals(balloonTargets.get(name))
                         && domain.getInfo().memory != wantKiB) {
                     domain.setMemory(wantKiB);
@@ -314,6 +333,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
             }
             return null;
         });
+        removeNat(name);
     }
 
     /** The running VMs; none while libvirt cannot be reached (reconciliation then leaves VMs alone). */
@@ -360,6 +380,7 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
 
     @Override
     public void close() {
+        cleanups.shutdown();
         connection.close();
     }
 
@@ -464,6 +485,11 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
             stateChanges.notifyAll();
         }
         if (type == DomainEventType.STOPPED) {
+            try {
+                cleanups.execute(() -> removeNat(domain));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("closing: {} stopped", domain);
+            }
             onDomainStopped.run();
         }
     }
@@ -478,6 +504,15 @@ public final class LibvirtDriver implements InstanceDriver, AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new DriverException("interrupted while waiting for the VM to stop", e);
             }
+        }
+    }
+
+    /** Removes a stopped domain's NAT table; a failure is logged (the next start replaces the table anyway). */
+    private static void removeNat(String domain) {
+        try {
+            NatTables.remove(domain);
+        } catch (DriverException e) {
+            LOG.warn("{}", e.getMessage());
         }
     }
 

@@ -48,6 +48,21 @@ final class NicSettings {
         } else {
             hostName = null;
         }
+        for (String key : new String[] {"ipv4.address", "ipv6.address"}) {
+            String address = device.getOrDefault(key, "");
+            if (address.isEmpty()) {
+                continue;
+            }
+            if (kind == VmNic.Kind.MACVLAN) {
+                throw invalid(name, "\"" + key + "\" applies to bridged nics only");
+            }
+            boolean v4 = key.startsWith("ipv4");
+            java.net.InetAddress ip = IpLiteral.parse(address);
+            if (ip == null || v4 != ip instanceof java.net.Inet4Address) {
+                throw invalid(name, "Invalid value for device option \"" + key + "\": Not an IPv" + (v4 ? 4 : 6)
+                        + " address \"" + address + "\"");
+            }
+        }
         if (device.get("vlan") != null && !device.get("vlan").isEmpty()) {
             throw invalid(name, "\"vlan\" is not supported for virtual machines yet");
         }
