@@ -29,6 +29,9 @@ import dev.corral.daemon.state.Documents;
 import dev.corral.daemon.storage.StoragePoolRecord;
 import dev.corral.daemon.storage.StoragePools;
 import dev.corral.daemon.storage.StoragePoolsEndpoint;
+import dev.corral.daemon.storage.StorageVolumes;
+import dev.corral.daemon.storage.StorageVolumesEndpoint;
+import dev.corral.daemon.storage.VolumeRecord;
 import dev.corral.daemon.operations.OperationsEndpoint;
 import dev.corral.daemon.projects.ProjectsEndpoint;
 import dev.corral.daemon.server.HostInfo;
@@ -154,9 +157,11 @@ public final class Daemon implements AutoCloseable {
         InstanceDriver lxc = new LxcDriver(config.dir().resolve("containers"), config.dir().resolve("logs"));
         ServerConfig serverConfig = new ServerConfig(store);
         vms = VmDrivers.libvirt(config.dir(), serverConfig::current);
+        StorageVolumes storageVolumes = new StorageVolumes(
+                store.documents(Documents.STORAGE_VOLUMES, VolumeRecord.class), dirPools, instances, profileTable);
         InstanceService instanceService = new InstanceService(instances, profiles, new PoolVolumes(dirPools), images,
                 Map.of(InstanceType.CONTAINER, lxc, InstanceType.VIRTUAL_MACHINE, vms), lifecycle, SubIds.forRoot(),
-                config.dir().resolve("logs"));
+                config.dir().resolve("logs"), storageVolumes::resolve);
 
         ServerCertificate certificate = ServerCertificate.loadOrCreate(config.dir());
         TrustStore trust = new TrustStore(store.documents(Documents.CERTIFICATES, Certificate.class));
@@ -172,6 +177,7 @@ public final class Daemon implements AutoCloseable {
                 new EventsEndpoint(events),
                 new ProfilesEndpoint(profiles, instances, lifecycle),
                 new StoragePoolsEndpoint(pools, profileTable, instances),
+                new StorageVolumesEndpoint(storageVolumes, operations, lifecycle, config.dir().resolve("uploads")),
                 // Aliases first: /1.0/images/aliases must not be taken for an image fingerprint.
                 new AliasesEndpoint(images, lifecycle),
                 new ImagesEndpoint(images, imageStore, uploads, operations, lifecycle),

@@ -195,6 +195,55 @@ class VmDevicesTest {
         }
     }
 
+    /** Custom storage volumes as a VM's disks: a block volume and an imported ISO volume, in use until detached. */
+    @Test
+    void customVolumesAsDisks(@TempDir Path dir) throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String block = "data-" + id;
+        String isoVolume = "tools-" + id;
+        String vm = "vmvol-" + id;
+        Path isoRoot = Files.createDirectories(dir.resolve("iso"));
+        Files.writeString(isoRoot.resolve("hello.txt"), "hello from a volume\n");
+        Path iso = dir.resolve("tools.iso");
+        run("genisoimage", "-quiet", "-V", "CORRAL", "-o", iso.toString(), isoRoot.toString());
+        try {
+            incus.run("storage", "volume", "create", "default", block, "--type=block", "size=64MiB").assertSuccess();
+            incus.run(Duration.ofMinutes(1), "storage", "volume", "import", "default", iso.toString(), isoVolume,
+                    "--type=iso").assertSuccess();
+            String list = incus.run("storage", "volume", "list", "default", "--format=csv").assertSuccess().stdout();
+            assertTrue(list.contains("custom," + block + ",,block,") && list.contains("custom," + isoVolume + ",,iso,"),
+                    list);
+
+            incus.run("init", "--vm", "busybox-vm", vm).assertSuccess();
+            incus.run("config", "device", "add", vm, "data", "disk", "pool=default", "source=" + block)
+                    .assertSuccess();
+            incus.run("config", "device", "add", vm, "tools", "disk", "pool=default", "source=" + isoVolume)
+                    .assertSuccess();
+            IncusCli.Result missing = incus.run("config", "device", "add", vm, "nope", "disk", "pool=default",
+                    "source=nope-" + id);
+            assertTrue(missing.exitCode() != 0 && missing.stderr().contains("Storage volume \"nope-" + id
+                    + "\" not found"), missing.toString());
+            incus.run(Duration.ofMinutes(2), "start", vm).assertSuccess();
+            VmGuests.awaitAgent(incus, vm);
+            assertEquals(Long.toString((64L << 20) / 512), incus.run("exec", vm, "--", "cat", "/sys/block/sda/size")
+                    .assertSuccess().stdout().trim());
+            assertEquals("hello from a volume", incus.run("exec", vm, "--", "sh", "-c", "mkdir -p /mnt/cd && mount -t"
+                    + " iso9660 -o ro /dev/sr0 /mnt/cd && cat /mnt/cd/hello.txt; umount /mnt/cd").assertSuccess()
+                    .stdout().trim());
+
+            assertTrue(incus.run("storage", "volume", "show", "default", block).assertSuccess().stdout()
+                    .contains("/1.0/instances/" + vm), "used_by");
+            IncusCli.Result inUse = incus.run("storage", "volume", "delete", "default", block);
+            assertTrue(inUse.exitCode() != 0 && inUse.stderr().contains("still in use"), inUse.toString());
+        } finally {
+            incus.run("delete", "--force", vm);
+            incus.run("storage", "volume", "delete", "default", block);
+            incus.run("storage", "volume", "delete", "default", isoVolume);
+        }
+        assertTrue(!incus.run("storage", "volume", "list", "default", "--format=csv").assertSuccess().stdout()
+                .contains(id), "the volumes are gone");
+    }
+
     /** Passthrough devices this host does not have: refused when malformed, and the start fails naming them. */
     @Test
     void hostDevicesTheHostLacks() throws Exception {

@@ -68,7 +68,11 @@ public final class Request {
 
     /** The JSON body as {@code type}; unknown fields, wrong types and malformed JSON are 400s naming the problem. */
     public <T> T body(Class<T> type) {
-        Buffer body = context.body().buffer();
+        return parseJson(context.body().buffer(), type);
+    }
+
+    /** {@link #body} for a body read some other way (on a route whose body is streamed). */
+    public static <T> T parseJson(Buffer body, Class<T> type) {
         if (body == null || body.length() == 0) {
             throw ApiException.badRequest("Request body is empty");
         }

@@ -1,6 +1,7 @@
 package dev.corral.daemon.images;
 
 import dev.corral.api.ApiException;
+import dev.corral.daemon.http.BodyFiles;
 import dev.corral.daemon.http.Request;
 import dev.corral.daemon.state.StateConflictException;
 import dev.corral.storage.ImageInfo;
@@ -50,25 +51,15 @@ public final class ImageUploads {
 
     public Future<Upload> receive(Request request) {
         HttpServerRequest raw = request.raw();
-        // Hold the body back until its destination is open.
-        raw.pause();
         String contentType = raw.getHeader("Content-Type");
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            raw.resume();
             throw ApiException.badRequest("Only image uploads are supported: remote image sources are not");
         }
         Map<String, List<String>> headers = new java.util.HashMap<>();
         for (String name : raw.headers().names()) {
             headers.put(name, raw.headers().getAll(name));
         }
-        Path body = scratch.resolve(UUID.randomUUID().toString());
-        var fileSystem = request.vertx().fileSystem();
-        return fileSystem.mkdirs(scratch.toString())
-                .compose(ignored -> fileSystem.open(body.toString(), new OpenOptions().setCreateNew(true)))
-                .compose(file -> raw.pipeTo(file))
-                .map(ignored -> new Upload(body, headers))
-                .recover(failure -> fileSystem.delete(body.toString()).transform(ignored ->
-                        Future.failedFuture(failure)));
+        return BodyFiles.receive(request, scratch).map(body -> new Upload(body, headers));
     }
 
     /** Imports a received upload and records it with its aliases; the scratch file is removed either way. */

@@ -47,11 +47,18 @@ public final class InstanceService {
     private final Lifecycle lifecycle;
     private final IdMap unprivilegedIdMap;
     private final Path logRoot;
+    private final VolumeDisks volumeDisks;
     private final BusyInstances busy = new BusyInstances();
+
+    /** What disks on custom storage volumes ({@code pool} and {@code source}) are on the host, for the drivers. */
+    public interface VolumeDisks {
+        Map<String, Map<String, String>> resolve(String project, Map<String, Map<String, String>> devices);
+    }
 
     public InstanceService(DocumentTable<InstanceRecord> table, Profiles profiles, Volumes volumes,
             ImageCatalog images, Map<InstanceType, InstanceDriver> drivers, Lifecycle lifecycle,
-            IdMap unprivilegedIdMap, Path logRoot) {
+            IdMap unprivilegedIdMap, Path logRoot, VolumeDisks volumeDisks) {
+        this.volumeDisks = volumeDisks;
         this.table = table;
         this.profiles = profiles;
         this.volumes = volumes;
@@ -144,7 +151,7 @@ public final class InstanceService {
             }
         }
         Expanded expanded = expand(project, record);
-        checkExpanded(type, expanded);
+        checkExpanded(project, type, expanded);
         String pool = rootPool(expanded.devices);
         ImageCatalog.ResolvedImage image = null;
         switch (sourceType) {
@@ -313,7 +320,7 @@ public final class InstanceService {
                 }
             }
             Expanded expanded = expand(project, next);
-            checkExpanded(type, expanded);
+            checkExpanded(project, type, expanded);
             if (!rootPool(expanded.devices).equals(rootPool(expand(project, current).devices))) {
                 throw ApiException.badRequest("Changing the root disk's pool is not supported");
             }
@@ -529,14 +536,15 @@ public final class InstanceService {
      * Checks what profiles and the instance give together: known keys, a root disk on an existing pool, and no
      * device the driver cannot attach (a container's disk other than the root disk would be silently ignored).
      */
-    private void checkExpanded(InstanceType type, Expanded expanded) {
+    private void checkExpanded(String project, InstanceType type, Expanded expanded) {
         InstanceConfigKeys.validate(type, expanded.config);
         String pool = rootPool(expanded.devices);
         if (!volumes.hasPool(pool)) {
             throw ApiException.badRequest("Storage pool \"" + pool + "\" doesn't exist");
         }
         if (type == InstanceType.VIRTUAL_MACHINE) {
-            dev.corral.hypervisor.kvm.VmSettings.validate(expanded.config, expanded.devices);
+            dev.corral.hypervisor.kvm.VmSettings.validate(expanded.config,
+                    volumeDisks.resolve(project, expanded.devices));
             return;
         }
         String root = Devices.rootDiskName(expanded.devices);
@@ -578,7 +586,7 @@ public final class InstanceService {
         Expanded expanded = expand(project, record);
         InstanceType type = typeOf(record);
         InstanceRef ref = ref(project, record.name());
-        return new InstanceSpec(ref, type, expanded.config, expanded.devices,
+        return new InstanceSpec(ref, type, expanded.config, volumeDisks.resolve(project, expanded.devices),
                 volumes.path(rootPool(expanded.devices), ref, type), logRoot.resolve(ref.backendName()),
                 idMap(type, expanded.config));
     }

@@ -42,7 +42,10 @@ public final class ApiExtensions {
             "certificate_description",               // description of certificates
             "remote_token_expiry",                   // core.remote_token_expiry
             "console",                               // /1.0/instances/{name}/console: attach, log, clear
-            "console_force");                        // console: "force" takes a session over
+            "console_force",                         // console: "force" takes a session over
+            "storage",                               // /1.0/storage-pools/{pool}/volumes: custom volumes
+            "custom_block_volumes",                  // content_type block
+            "custom_volume_iso");                    // ISO volumes imported (X-Incus-type: iso)                        // console: "force" takes a session over
 
     private ApiExtensions() {
     }

@@ -10,7 +10,9 @@ public enum Documents {
     IMAGE_ALIASES("image_aliases"),
     INSTANCES("instances"),
     /** Global, keyed by fingerprint (see {@link Migrations} step 3). */
-    CERTIFICATES("certificates");
+    CERTIFICATES("certificates"),
+    /** Custom storage volumes, keyed by {@code <pool>/<name>} (see {@link Migrations} step 4). */
+    STORAGE_VOLUMES("storage_volumes");
 
     private final String table;
 

@@ -27,7 +27,9 @@ final class Migrations {
             // 2: the objects of instances and their images, storage and profiles, as JSON documents.
             documentTables("storage_pools", "profiles", "images", "image_aliases", "instances"),
             // 3: the trust store of TLS client certificates.
-            documentTables("certificates"));
+            documentTables("certificates"),
+            // 4: custom storage volumes.
+            documentTables("storage_volumes"));
 
     private static List<String> documentTables(String... tables) {
         return java.util.Arrays.stream(tables)
