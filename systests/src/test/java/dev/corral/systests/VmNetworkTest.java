@@ -49,9 +49,7 @@ class VmNetworkTest {
     @Test
     void bridgedNicReachesANamespaceOnTheBridge() throws Exception {
         String id = id();
-        String bridge = "cbr" + id;
-        host(true, "ip", "link", "add", bridge, "type", "bridge");
-        undo.add(new String[] {"ip", "link", "del", bridge});
+        String bridge = bridge(id);
         host(true, "ip", "link", "set", bridge, "up");
         String hostEnd = peerNamespace(id);
         host(true, "ip", "link", "set", hostEnd, "master", bridge);
@@ -104,10 +102,7 @@ class VmNetworkTest {
      */
     @Test
     void natProxyRulesFollowTheVm() throws Exception {
-        String id = id();
-        String bridge = "cbr" + id;
-        host(true, "ip", "link", "add", bridge, "type", "bridge");
-        undo.add(new String[] {"ip", "link", "del", bridge});
+        String bridge = bridge(id());
         String vm = vm("vmpx");
         incus.run("config", "device", "add", vm, "eth0", "nic", "nictype=bridged", "parent=" + bridge,
                 "ipv4.address=" + GUEST).assertSuccess();
@@ -137,6 +132,14 @@ class VmNetworkTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         return out;
+    }
+
+    /** A new bridge, deleted after the test. */
+    private String bridge(String id) throws Exception {
+        String bridge = "cbr" + id;
+        host(true, "ip", "link", "add", bridge, "type", "bridge");
+        undo.add(new String[] {"ip", "link", "del", bridge});
+        return bridge;
     }
 
     /** A namespace with the peer address on one end of a veth pair; returns the other end, up, on the host. */

@@ -98,7 +98,7 @@ final class DiskSettings {
         };
     }
 
-    static ApiException invalid(String name, String problem) {
-        return ApiException.badRequest("Invalid devices: Device \"" + name + "\": " + problem);
+    private static ApiException invalid(String name, String problem) {
+        return VmSettings.invalidDevice(name, problem);
     }
 }

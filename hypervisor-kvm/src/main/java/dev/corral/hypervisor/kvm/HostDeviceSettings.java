@@ -182,6 +182,6 @@ final class HostDeviceSettings {
     }
 
     private static ApiException invalid(String name, String problem) {
-        return DiskSettings.invalid(name, problem);
+        return VmSettings.invalidDevice(name, problem);
     }
 }

@@ -113,6 +113,6 @@ final class NicSettings {
     }
 
     private static ApiException invalid(String name, String problem) {
-        return DiskSettings.invalid(name, problem);
+        return VmSettings.invalidDevice(name, problem);
     }
 }

@@ -172,6 +172,6 @@ final class ProxySettings {
     }
 
     private static ApiException invalid(String name, String problem) {
-        return DiskSettings.invalid(name, problem);
+        return VmSettings.invalidDevice(name, problem);
     }
 }

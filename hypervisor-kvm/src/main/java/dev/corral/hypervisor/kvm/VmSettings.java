@@ -82,7 +82,7 @@ public final class VmSettings {
                 case "gpu", "pci", "usb" -> hostDevices.add(HostDeviceSettings.hostDevice(name, device, HostDeviceSettings.SYS));
                 case "tpm" -> {
                     if (tpm != null) {
-                        throw DiskSettings.invalid(name, "a virtual machine has at most one tpm device (\"" + tpm
+                        throw invalidDevice(name, "a virtual machine has at most one tpm device (\"" + tpm
                                 + "\" is one)");
                     }
                     tpm = name;
@@ -90,7 +90,7 @@ public final class VmSettings {
                 case "proxy" -> ProxySettings.validate(name, device, config);
                 case "none" -> {
                 }
-                default -> throw DiskSettings.invalid(name, "type \"" + device.get("type")
+                default -> throw invalidDevice(name, "type \"" + device.get("type")
                         + "\" is not supported for virtual machines");
             }
         }
@@ -122,7 +122,7 @@ public final class VmSettings {
                     priority = -1;
                 }
                 if (priority < 0) {
-                    throw DiskSettings.invalid(entry.getKey(), "invalid boot.priority \"" + value
+                    throw invalidDevice(entry.getKey(), "invalid boot.priority \"" + value
                             + "\" (a number, highest boots first)");
                 }
             } else {
@@ -136,6 +136,11 @@ public final class VmSettings {
             orders.put(priorities.get(i).getKey(), i + 1);
         }
         return orders;
+    }
+
+    /** The 400 for a device whose settings are wrong, as Incus words it. */
+    static ApiException invalidDevice(String name, String problem) {
+        return ApiException.badRequest("Invalid devices: Device \"" + name + "\": " + problem);
     }
 
     /** {@code limits.memory}: bytes or a percentage of the host's memory; 1 GiB when unset. */
