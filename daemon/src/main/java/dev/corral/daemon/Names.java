@@ -34,13 +34,17 @@ public final class Names {
         return ADJECTIVES[RANDOM.nextInt(ADJECTIVES.length)] + "-" + ANIMALS[RANDOM.nextInt(ANIMALS.length)];
     }
 
-    /** Names that appear in URLs (profiles, aliases, pools): no slashes, no control characters, not "." or "..". */
+    /**
+     * Names that appear in URLs (profiles, aliases, pools, volumes): no slashes, no control characters, nothing that
+     * is not text (a lone UTF-16 surrogate from a JSON escape would be stored as "?"), not "." or "..".
+     */
     public static void checkObject(String kind, String name) {
         if (name == null || name.isEmpty()) {
             throw ApiException.badRequest(kind + " name is required");
         }
         if (name.equals(".") || name.equals("..") || name.contains("/") || name.length() > 255
-                || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
+                || name.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE)) {
             throw ApiException.badRequest("Invalid " + kind.toLowerCase(java.util.Locale.ROOT) + " name \"" + name
                     + "\"");
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.corral.api.ApiException;
 import dev.corral.api.Json;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -104,6 +105,31 @@ public final class Request {
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining("."));
         return path.isEmpty() ? "" : " for \"" + path + "\"";
+    }
+
+    /**
+     * The body of a request on a route whose body is streamed, read into memory up to {@code limit} bytes; a 413
+     * beyond that (whether or not the client sent a {@code Content-Length}).
+     */
+    public Future<Buffer> bodyUpTo(long limit) {
+        HttpServerRequest raw = context.request();
+        Promise<Buffer> body = Promise.promise();
+        Buffer received = Buffer.buffer();
+        raw.handler(chunk -> {
+            if (received.length() + chunk.length() > limit) {
+                // The rest is never read: the connection closes once the answer is out (a client still sending
+                // then gets an error and reads the answer).
+                raw.pause();
+                raw.response().putHeader("Connection", "close").endHandler(ignored -> raw.connection().close());
+                body.tryFail(new ApiException(413, "Request body is too large"));
+            } else {
+                received.appendBuffer(chunk);
+            }
+        });
+        raw.exceptionHandler(body::tryFail);
+        raw.endHandler(ignored -> body.tryComplete(received));
+        raw.resume(); // the router holds bodies back until a handler takes them
+        return body.future();
     }
 
     /** Runs blocking code on a worker thread, never on the event loop. */

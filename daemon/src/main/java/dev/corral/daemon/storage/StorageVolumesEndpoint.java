@@ -100,34 +100,41 @@ public final class StorageVolumesEndpoint implements Endpoint {
         if (!kind.isEmpty()) {
             return importIso(request, project, pool, kind);
         }
-        String length = request.raw().getHeader("Content-Length");
-        if (length != null && length.matches("\\d+") && Long.parseLong(length) > MAX_JSON_BODY) {
-            throw new ApiException(413, "Request body is too large");
+        // Checked on the event loop (cheap): only a valid request takes a worker thread.
+        return request.bodyUpTo(MAX_JSON_BODY)
+                .map(body -> checked(Request.parseJson(body, StorageVolumesPost.class)))
+                .compose(post -> request.blocking(() -> createEmpty(request, project, pool, post)));
+    }
+
+    private ApiResponse createEmpty(Request request, String project, String pool, StorageVolumesPost post) {
+        CustomVolumes.ContentType type = CustomVolumes.ContentType.of(post.contentType());
+        Map<String, String> config = post.config() == null ? Map.of() : post.config();
+        long size = size(config, type);
+        VolumeRecord volume = new VolumeRecord(pool, post.name(), type.wireName(), post.description(), config,
+                Instant.now().toString());
+        add(project, volume, files -> files.create(project, volume.name(), type, size));
+        lifecycle.emit("storage-volume-created", url(pool, volume.name()), project, request.caller().requestor(),
+                null);
+        return ApiResponse.empty();
+    }
+
+    /** A 400 for anything wrong with a new volume's request that needs no look at the pool. */
+    private static StorageVolumesPost checked(StorageVolumesPost post) {
+        if (post.type() != null && !post.type().isEmpty() && !post.type().equals("custom")) {
+            throw ApiException.badRequest("Only custom storage volumes can be created");
         }
-        return request.raw().body().compose(body -> request.blocking(() -> {
-            StorageVolumesPost post = Request.parseJson(body, StorageVolumesPost.class);
-            if (post.type() != null && !post.type().isEmpty() && !post.type().equals("custom")) {
-                throw ApiException.badRequest("Only custom storage volumes can be created");
-            }
-            if (post.source() != null && post.source().values().stream()
-                    .anyMatch(v -> v != null && !"".equals(v) && !Boolean.FALSE.equals(v))) {
-                throw ApiException.badRequest("Copying and migrating storage volumes is not supported");
-            }
-            Names.checkObject("Storage volume", post.name());
-            CustomVolumes.ContentType type = CustomVolumes.ContentType.of(post.contentType());
-            if (type == null || type == CustomVolumes.ContentType.ISO) {
-                throw ApiException.badRequest("Invalid content type \"" + post.contentType() + "\" (filesystem or"
-                        + " block; ISO volumes are imported)");
-            }
-            Map<String, String> config = post.config() == null ? Map.of() : post.config();
-            long size = size(config, type);
-            VolumeRecord volume = new VolumeRecord(pool, post.name(), type.wireName(), post.description(), config,
-                    Instant.now().toString());
-            add(project, volume, files -> files.create(project, volume.name(), type, size));
-            lifecycle.emit("storage-volume-created", url(pool, volume.name()), project,
-                    request.caller().requestor(), null);
-            return ApiResponse.empty();
-        }));
+        if (post.source() != null && post.source().values().stream()
+                .anyMatch(v -> v != null && !"".equals(v) && !Boolean.FALSE.equals(v))) {
+            throw ApiException.badRequest("Copying and migrating storage volumes is not supported");
+        }
+        Names.checkObject("Storage volume", post.name());
+        CustomVolumes.ContentType type = CustomVolumes.ContentType.of(post.contentType());
+        if (type == null || type == CustomVolumes.ContentType.ISO) {
+            throw ApiException.badRequest("Invalid content type \"" + post.contentType() + "\" (filesystem or"
+                    + " block; ISO volumes are imported)");
+        }
+        size(post.config() == null ? Map.of() : post.config(), type);
+        return post;
     }
 
     private Future<ApiResponse> importIso(Request request, String project, String pool, String kind) {
