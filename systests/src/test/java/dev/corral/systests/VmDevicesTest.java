@@ -215,6 +215,8 @@ class VmDevicesTest {
                     list);
 
             incus.run("init", "--vm", "busybox-vm", vm).assertSuccess();
+            assertTrue(incus.run("storage", "volume", "list", "default", "--format=csv").assertSuccess().stdout()
+                    .contains("virtual-machine," + vm + ",,block,"), "the instance's own volume is listed");
             incus.run("config", "device", "add", vm, "data", "disk", "pool=default", "source=" + block)
                     .assertSuccess();
             incus.run("config", "device", "add", vm, "tools", "disk", "pool=default", "source=" + isoVolume)

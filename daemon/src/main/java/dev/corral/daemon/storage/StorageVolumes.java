@@ -1,13 +1,17 @@
 package dev.corral.daemon.storage;
 
 import dev.corral.api.ApiException;
+import dev.corral.api.StorageVolume;
 import dev.corral.daemon.instances.InstanceRecord;
 import dev.corral.daemon.profiles.ProfileRecord;
 import dev.corral.daemon.state.DocumentTable;
+import dev.corral.instance.Devices;
 import dev.corral.storage.CustomVolumes;
 import dev.corral.storage.DirPool;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,6 +58,33 @@ public final class StorageVolumes {
                 .orElseThrow(() -> ApiException.notFound("Storage volume not found"));
     }
 
+    /**
+     * The instances' own volumes on the pool, as Incus lists them beside custom volumes: one per instance whose root
+     * disk (its own or its profiles') is on the pool.
+     */
+    List<StorageVolume> instanceVolumes(String project, String pool) {
+        List<StorageVolume> result = new ArrayList<>();
+        Map<String, ProfileRecord> byName = new HashMap<>();
+        profiles.list(project).forEach(profile -> byName.put(profile.name(), profile));
+        for (InstanceRecord instance : instances.list(project)) {
+            Map<String, Map<String, String>> devices = new LinkedHashMap<>();
+            for (String profile : instance.profiles()) {
+                if (byName.containsKey(profile)) {
+                    devices.putAll(byName.get(profile).devices());
+                }
+            }
+            devices.putAll(instance.devices());
+            String root = Devices.rootDiskName(devices);
+            if (root != null && pool.equals(devices.get(root).get("pool"))) {
+                boolean vm = "virtual-machine".equals(instance.type());
+                result.add(new StorageVolume(Map.of(), "", instance.name(), instance.type(),
+                        List.of("/1.0/instances/" + instance.name()), "none", vm ? "block" : "filesystem", project,
+                        instance.createdAt()));
+            }
+        }
+        return result;
+    }
+
     /** Instances and profiles with a disk device on the volume. */
     List<String> usedBy(String project, String pool, String name) {
         List<String> users = new ArrayList<>();
@@ -81,7 +112,7 @@ public final class StorageVolumes {
      * does not exist.
      */
     public Map<String, Map<String, String>> resolve(String project, Map<String, Map<String, String>> devices) {
-        Map<String, Map<String, String>> resolved = new java.util.LinkedHashMap<>(devices);
+        Map<String, Map<String, String>> resolved = new LinkedHashMap<>(devices);
         devices.forEach((device, config) -> {
             String pool = config.getOrDefault("pool", "");
             String source = config.getOrDefault("source", "");
@@ -93,7 +124,7 @@ public final class StorageVolumes {
                     ApiException.badRequest("Invalid devices: Device \"" + device + "\": Storage volume \"" + source
                             + "\" not found in pool \"" + pool + "\""));
             Path content = files(pool).content(project, source, CustomVolumes.ContentType.of(volume.contentType()));
-            Map<String, String> onHost = new java.util.LinkedHashMap<>(config);
+            Map<String, String> onHost = new LinkedHashMap<>(config);
             onHost.remove("pool");
             onHost.put("source", content.toString());
             resolved.put(device, onHost);

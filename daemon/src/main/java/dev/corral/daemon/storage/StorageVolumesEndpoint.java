@@ -24,6 +24,7 @@ import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,8 @@ import java.util.Objects;
 
 /**
  * {@code /1.0/storage-pools/{pool}/volumes}: custom volumes (filesystem, block, and ISO images imported with
- * {@code incus storage volume import --type=iso}), as Incus serves them. Instances' own volumes are not listed.
+ * {@code incus storage volume import --type=iso}), as Incus serves them. Instances' own volumes are listed with
+ * them, but read only there.
  */
 public final class StorageVolumesEndpoint implements Endpoint {
 
@@ -59,8 +61,8 @@ public final class StorageVolumesEndpoint implements Endpoint {
     @Override
     public List<Route> routes() {
         return List.of(
-                Route.get(VOLUMES, Access.PROJECT, this::list),
-                Route.get(CUSTOM, Access.PROJECT, this::list),
+                Route.get(VOLUMES, Access.PROJECT, request -> list(request, true)),
+                Route.get(CUSTOM, Access.PROJECT, request -> list(request, false)),
                 Route.upload(CUSTOM, Access.PROJECT, this::create),
                 Route.get(ONE, Access.PROJECT, this::get),
                 Route.put(ONE, Access.PROJECT, request -> update(request, true)),
@@ -73,13 +75,22 @@ public final class StorageVolumesEndpoint implements Endpoint {
         return "/1.0/storage-pools/" + pool + "/volumes/custom/" + name;
     }
 
-    private Future<ApiResponse> list(Request request) {
+    /** The custom volumes, and with {@code instances} the instances' own volumes too (Incus's order: those first). */
+    private Future<ApiResponse> list(Request request, boolean instances) {
         String project = Projects.fromRequest(request);
         String pool = request.pathParam("pool");
         int recursion = request.recursion(1);
-        return request.blocking(() -> ApiResponse.sync(recursion == 0
-                ? volumes.list(project, pool).stream().map(v -> url(pool, v.name())).toList()
-                : volumes.list(project, pool).stream().map(v -> toApi(project, v)).toList()));
+        return request.blocking(() -> {
+            List<StorageVolume> all = new ArrayList<>();
+            if (instances) {
+                all.addAll(volumes.instanceVolumes(project, pool));
+            }
+            volumes.list(project, pool).forEach(v -> all.add(toApi(project, v)));
+            return ApiResponse.sync(recursion == 0
+                    ? all.stream().map(v -> "/1.0/storage-pools/" + pool + "/volumes/" + v.type() + "/" + v.name())
+                            .toList()
+                    : all);
+        });
     }
 
     private Future<ApiResponse> get(Request request) {
