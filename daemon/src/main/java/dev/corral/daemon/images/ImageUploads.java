@@ -9,7 +9,6 @@ import dev.corral.storage.ImageStore;
 import dev.corral.storage.ImageUpload;
 import dev.corral.storage.Progress;
 import io.vertx.core.Future;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * {@code POST /1.0/images} as clients send it: the body (a unified tarball, or a split image as
